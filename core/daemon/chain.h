@@ -1,0 +1,53 @@
+/*
+ * chain.h - the pipeline: the configured plugins, initialised, in order.
+ *
+ * A chain is built on the main thread from a config and the plugins found
+ * in its plugin path, and is read-only afterwards: worker threads run
+ * documents through it at the same time.
+ */
+#ifndef TD_CHAIN_H
+#define TD_CHAIN_H
+
+#include "config.h"
+#include "loader.h"
+
+typedef struct stage {
+    const td_plugin *p;
+    const char *file;
+    td_options *opts;
+    void *state;
+    bool inited;
+} stage;
+
+typedef struct chain {
+    registry reg;
+    stage *stages;          /* parsers, cleaners, summarizers, exporters */
+    size_t nstages;
+} chain;
+
+/* Where a document failed. */
+typedef struct chain_failure {
+    const char *plugin;     /* "core" for the daemon's own steps */
+    const char *stage;      /* read, decode, parse, clean, summarize, export, commit */
+    char message[512];
+} chain_failure;
+
+/*
+ * Loads the plugins in c's plugin path, checks the pipeline and every plugin
+ * section against them, and initialises the plugins the pipeline uses.
+ * Errors go to errors as "FILE:LINE: message" lines.  Returns their number;
+ * the chain must be freed with chain_free() either way.
+ */
+int chain_build(chain *ch, const config *c, td_buf *errors);
+void chain_free(chain *ch);
+
+/*
+ * Runs doc through the chain: the parser with the highest probe score,
+ * then cleaners, summarizers and exporters in order.  Returns 0, or -1
+ * with f filled.  Outputs are left for the caller to commit or abort.
+ */
+int chain_run(const chain *ch, td_doc *doc, chain_failure *f);
+
+const char *stage_name(td_kind kind);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * cli.c - what every subcommand shares (see cli.h).
+ */
+#include "cli.h"
+
+#include "log.h"
+
+#include <stdio.h>
+
+int cli_common_opt(cli_common *cc, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'c': cc->config_path = arg; return 1;
+    case 'v': cc->verbosity++; return 1;
+    case 'q': cc->verbosity--; return 1;
+    default: return 0;
+    }
+}
+
+/* -v and -q move the level from the config's. */
+static void apply_log_level(const cli_common *cc, const config *c)
+{
+    int level = log_level_from_name(c->log_level);
+    if (level < 0)
+        level = LOG_INFO;
+    level += cc->verbosity;
+    if (cc->verbosity < 0 && level > LOG_WARNING)
+        level = LOG_WARNING;
+    log_set_level(level < LOG_ERR ? LOG_ERR : level > LOG_DEBUG ? LOG_DEBUG : level);
+}
+
+int cli_load(const cli_common *cc, config *c, chain *ch)
+{
+    td_buf errors = TD_BUF_INIT;
+
+    if (config_load(c, cc->config_path) != 0) {
+        fputs(c->errors.data, stderr);
+        goto fail;
+    }
+    apply_log_level(cc, c);
+    if (chain_build(ch, c, &errors) != 0) {
+        fputs(errors.data, stderr);
+        chain_free(ch);
+        goto fail;
+    }
+    td_buf_free(&errors);
+    return 0;
+
+fail:
+    fprintf(stderr, "transcriptd: %s: the configuration has errors; "
+            "not starting\n", c->source ? c->source : "config");
+    td_buf_free(&errors);
+    config_free(c);
+    return 1;
+}

@@ -1,0 +1,40 @@
+/*
+ * cli.h - the subcommands, and what they share: options every one takes
+ * (-c FILE, -v, -q, -h) and loading the config and the chain.
+ */
+#ifndef TD_CLI_H
+#define TD_CLI_H
+
+#include "chain.h"
+#include "config.h"
+
+#include <getopt.h>
+
+typedef struct cli_common {
+    const char *config_path;    /* NULL: built-in defaults */
+    int verbosity;              /* -v adds one, -q takes one away */
+} cli_common;
+
+/* The getopt_long entries of the common options, to put in each table. */
+#define CLI_COMMON_SHORT "c:vqh"
+#define CLI_COMMON_LONG                                       \
+    { "config", required_argument, NULL, 'c' },               \
+    { "verbose", no_argument, NULL, 'v' },                    \
+    { "quiet", no_argument, NULL, 'q' },                      \
+    { "help", no_argument, NULL, 'h' }
+
+/* Handles a common option; returns 1 when it was one, 0 otherwise. */
+int cli_common_opt(cli_common *cc, int opt, const char *arg);
+
+/*
+ * Loads the config and builds the chain, printing every error to stderr.
+ * Returns 0, or 1 when anything was wrong (both are then freed).
+ */
+int cli_load(const cli_common *cc, config *c, chain *ch);
+
+int cmd_run(int argc, char **argv);
+int cmd_process(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+
+#endif

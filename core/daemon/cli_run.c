@@ -1,0 +1,66 @@
+/*
+ * cli_run.c - `transcriptd run` and `transcriptd check-config`.
+ */
+#include "cli.h"
+
+#include "daemon.h"
+
+#include <stdio.h>
+
+static int parse_common(int argc, char **argv, cli_common *cc, const char *usage)
+{
+    static const struct option longopts[] = { CLI_COMMON_LONG, { 0 } };
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            printf("usage: %s\n", usage);
+            return 0;
+        }
+        if (!cli_common_opt(cc, opt, optarg)) {
+            fprintf(stderr, "usage: %s\n", usage);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "transcriptd: unexpected argument '%s'\nusage: %s\n",
+                argv[optind], usage);
+        return 2;
+    }
+    return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_common cc = { 0 };
+    config c;
+    chain ch;
+
+    int rc = parse_common(argc, argv, &cc, "transcriptd run [-c FILE] [-v|-q]");
+    if (rc >= 0)
+        return rc;
+    if (cli_load(&cc, &c, &ch) != 0)
+        return 1;
+    rc = daemon_run(&c, &ch);
+    chain_free(&ch);
+    config_free(&c);
+    return rc;
+}
+
+int cmd_check_config(int argc, char **argv)
+{
+    cli_common cc = { 0 };
+    config c;
+    chain ch;
+
+    int rc = parse_common(argc, argv, &cc, "transcriptd check-config [-c FILE]");
+    if (rc >= 0)
+        return rc;
+    if (cli_load(&cc, &c, &ch) != 0)
+        return 1;
+    printf("%s: OK (%zu plugins in the chain)\n", c.source, ch.nstages);
+    chain_free(&ch);
+    config_free(&c);
+    return 0;
+}

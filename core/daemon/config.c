@@ -1,0 +1,334 @@
+/*
+ * config.c - see config.h.
+ */
+#include "config.h"
+
+#include "internal.h"
+#include "log.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char td_default_conf[];
+
+typedef enum { K_PATH, K_STRING, K_INT, K_BOOL, K_LIST, K_PARSERS } key_kind;
+
+/* The daemon's own keys.  Defaults live in conf/transcriptd.conf only. */
+static const struct core_key {
+    const char *section;
+    const char *key;
+    key_kind kind;
+    size_t offset;
+    const char *help;
+} CORE_KEYS[] = {
+#define F(field) offsetof(config, field)
+    { "daemon", "inbox", K_PATH, F(inbox), "the drop folder" },
+    { "daemon", "outbox", K_PATH, F(outbox), "where outputs are written" },
+    { "daemon", "work", K_PATH, F(work), "claimed files in progress" },
+    { "daemon", "done", K_PATH, F(done), "processed source files" },
+    { "daemon", "failed", K_PATH, F(failed), "failed files and their .error.json" },
+    { "daemon", "workers", K_INT, F(workers), "worker threads; 0 = one per core" },
+    { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
+    { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
+    { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
+    { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
+    { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
+    { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
+    { "pipeline", "cleaners", K_LIST, F(cleaners), "cleaners, in run order" },
+    { "pipeline", "summarizers", K_LIST, F(summarizers), "summarizers, in run order" },
+    { "pipeline", "exporters", K_LIST, F(exporters), "exporters, in run order" },
+#undef F
+};
+#define NKEYS (sizeof(CORE_KEYS) / sizeof(CORE_KEYS[0]))
+
+static bool core_section(const char *s)
+{
+    return !strcmp(s, "daemon") || !strcmp(s, "bus") || !strcmp(s, "plugins") ||
+           !strcmp(s, "pipeline");
+}
+
+/* State of one parse: which file, which line, which lists were reset. */
+typedef struct parse_ctx {
+    config *c;
+    const char *file;
+    int line;
+    FILE *fp;             /* a file, or NULL for the built-in string */
+    const char *str;
+    bool touched[NKEYS];  /* list keys replaced in this file */
+    char section[128];
+} parse_ctx;
+
+void config_error(config *c, int line, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    td_buf_printf(&c->errors, "%s:%d: %s\n", c->source, line, msg);
+    c->nerrors++;
+}
+
+static void list_clear(conf_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    free(l->lines);
+    memset(l, 0, sizeof(*l));
+}
+
+static int list_add_words(conf_list *l, const char *value, int line)
+{
+    char *copy = strdup(value), *save = NULL;
+    if (copy == NULL)
+        return -ENOMEM;
+    for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+        char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+        int *lines = items ? realloc(l->lines, (l->n + 1) * sizeof(*lines)) : NULL;
+        if (items)
+            l->items = items;
+        if (lines == NULL) {
+            free(copy);
+            return -ENOMEM;
+        }
+        l->lines = lines;
+        l->items[l->n] = strdup(w);
+        l->lines[l->n++] = line;
+    }
+    free(copy);
+    return 0;
+}
+
+static void set_core(parse_ctx *p, size_t k, const char *value)
+{
+    config *c = p->c;
+    const struct core_key *key = &CORE_KEYS[k];
+    void *field = (char *)c + key->offset;
+    char why[256];
+
+    switch (key->kind) {
+    case K_PATH:
+    case K_STRING:
+        free(*(char **)field);
+        *(char **)field = strdup(value);
+        return;
+    case K_INT:
+        if (td__option_check(TD_OPT_INT, value, why, sizeof(why)) != 0)
+            config_error(c, p->line, "[%s] %s: %s", key->section, key->key, why);
+        else
+            *(long long *)field = strtoll(value, NULL, 10);
+        return;
+    case K_BOOL:
+        if (td__option_check(TD_OPT_BOOL, value, why, sizeof(why)) != 0)
+            config_error(c, p->line, "[%s] %s: %s", key->section, key->key, why);
+        else
+            *(bool *)field = strchr("yYtT1", value[0]) ||
+                             !strcasecmp(value, "on");
+        return;
+    case K_PARSERS:
+    case K_LIST:
+        /* A file's first mention replaces the defaults; later lines add. */
+        if (!p->touched[k]) {
+            list_clear(field);
+            p->touched[k] = true;
+            if (key->kind == K_PARSERS)
+                c->parsers_auto = false;
+        }
+        if (key->kind == K_PARSERS && strcmp(value, "auto") == 0) {
+            c->parsers_auto = true;
+            return;
+        }
+        if (list_add_words(field, value, p->line) != 0)
+            config_error(c, p->line, "out of memory");
+        return;
+    }
+}
+
+static int on_key(void *user, const char *section, const char *name,
+                  const char *value)
+{
+    parse_ctx *p = user;
+    config *c = p->c;
+
+    if (!core_section(section)) {
+        conf_entry *e = realloc(c->plugin_opts, (c->nplugin_opts + 1) * sizeof(*e));
+        if (e == NULL)
+            return 0;
+        c->plugin_opts = e;
+        e[c->nplugin_opts++] = (conf_entry){ strdup(section), strdup(name),
+                                             strdup(value), p->line };
+        return 1;
+    }
+    for (size_t k = 0; k < NKEYS; k++)
+        if (!strcmp(CORE_KEYS[k].section, section) && !strcmp(CORE_KEYS[k].key, name)) {
+            set_core(p, k, value);
+            return 1;
+        }
+    config_error(c, p->line, "unknown key '%s' in [%s]", name, section);
+    return 1;
+}
+
+/* Records a section header so that unknown sections can be named with a line. */
+static void note_line(parse_ctx *p, const char *line)
+{
+    const char *s = line + strspn(line, " \t");
+    if (*s == '\0' || *s == '\n' || *s == ';' || *s == '#')
+        return;
+    if (*s == '[') {
+        const char *end = strchr(s, ']');
+        if (end == NULL) {
+            config_error(p->c, p->line, "section header without ']'");
+            return;
+        }
+        config *c = p->c;
+        conf_entry *e = realloc(c->sections, (c->nsections + 1) * sizeof(*e));
+        if (e == NULL)
+            return;
+        c->sections = e;
+        e[c->nsections++] = (conf_entry){ strndup(s + 1, (size_t)(end - s - 1)),
+                                          NULL, NULL, p->line };
+        return;
+    }
+    if (s == line && strchr(s, '=') == NULL && strchr(s, ':') == NULL)
+        config_error(p->c, p->line, "expected 'key = value' or '[section]'");
+}
+
+/* inih reads line by line through this, which lets us count lines. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    parse_ctx *p = stream;
+    char *got;
+
+    if (p->fp != NULL) {
+        got = fgets(buf, size, p->fp);
+    } else {
+        if (*p->str == '\0')
+            return NULL;
+        const char *nl = strchr(p->str, '\n');
+        size_t n = nl ? (size_t)(nl - p->str) + 1 : strlen(p->str);
+        if (n > (size_t)size - 1)
+            n = (size_t)size - 1;
+        memcpy(buf, p->str, n);
+        buf[n] = '\0';
+        p->str += n;
+        got = buf;
+    }
+    if (got == NULL)
+        return NULL;
+    p->line++;
+    size_t len = strlen(buf);
+    if (len == (size_t)size - 1 && buf[len - 1] != '\n') {
+        config_error(p->c, p->line, "line longer than %d bytes", size - 2);
+        /* Skip the rest of the line. */
+        int ch;
+        while (p->fp && (ch = fgetc(p->fp)) != EOF && ch != '\n')
+            ;
+        while (!p->fp && *p->str && *p->str != '\n')
+            p->str++;
+        buf[0] = '\0';
+        return buf;
+    }
+    note_line(p, buf);
+    return buf;
+}
+
+static int parse_source(config *c, const char *file, FILE *fp, const char *str)
+{
+    parse_ctx *p = calloc(1, sizeof(*p));
+    if (p == NULL)
+        return -ENOMEM;
+    *p = (parse_ctx){ .c = c, .file = file, .fp = fp, .str = str };
+    int rc = ini_parse_stream(read_line, p, on_key, p);
+    free(p);
+    return rc;
+}
+
+static void absolutize(char **path)
+{
+    char *abs = path_absolute(*path);
+    if (abs != NULL) {
+        free(*path);
+        *path = abs;
+    }
+}
+
+int config_load(config *c, const char *path)
+{
+    memset(c, 0, sizeof(*c));
+    c->source = strdup("built-in defaults");
+    c->dir = path_absolute(".");
+    if (parse_source(c, c->source, NULL, td_default_conf) != 0 || c->nerrors) {
+        /* The shipped default is tested; this only fires on a broken build. */
+        log_error("the built-in config is broken:\n%s", c->errors.data);
+        return c->nerrors ? c->nerrors : 1;
+    }
+    /* Plugin sections of the defaults are not the user's to be blamed for. */
+    if (path != NULL) {
+        FILE *fp = fopen(path, "r");
+        free(c->source);
+        c->source = strdup(path);
+        if (fp == NULL) {
+            config_error(c, 0, "cannot open: %s", strerror(errno));
+            return c->nerrors;
+        }
+        free(c->dir);
+        char *d = path_dirname(path);
+        c->dir = path_absolute(d);
+        free(d);
+        parse_source(c, path, fp, NULL);
+        fclose(fp);
+    }
+    absolutize(&c->inbox);
+    absolutize(&c->outbox);
+    absolutize(&c->work);
+    absolutize(&c->done);
+    absolutize(&c->failed);
+    if (c->workers < 0 || c->workers > 256)
+        config_error(c, 0, "[daemon] workers must be between 0 and 256");
+    if (log_level_from_name(c->log_level) < 0)
+        config_error(c, 0, "[daemon] log_level: '%s' is not one of error, "
+                     "warning, notice, info, debug", c->log_level);
+    if (!c->parsers_auto && c->parsers.n == 0)
+        config_error(c, 0, "[pipeline] parsers: name at least one parser, or auto");
+    return c->nerrors;
+}
+
+static void entries_free(conf_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].section);
+        free(e[i].key);
+        free(e[i].value);
+    }
+    free(e);
+}
+
+void config_free(config *c)
+{
+    free(c->source);
+    free(c->dir);
+    for (size_t k = 0; k < NKEYS; k++) {
+        void *field = (char *)c + CORE_KEYS[k].offset;
+        if (CORE_KEYS[k].kind == K_LIST || CORE_KEYS[k].kind == K_PARSERS)
+            list_clear(field);
+        else if (CORE_KEYS[k].kind == K_PATH || CORE_KEYS[k].kind == K_STRING)
+            free(*(char **)field);
+    }
+    entries_free(c->plugin_opts, c->nplugin_opts);
+    entries_free(c->sections, c->nsections);
+    td_buf_free(&c->errors);
+    memset(c, 0, sizeof(*c));
+}
+
+void config_print_keys(void)
+{
+    for (size_t k = 0; k < NKEYS; k++)
+        printf("  [%s] %-14s %s\n", CORE_KEYS[k].section, CORE_KEYS[k].key,
+               CORE_KEYS[k].help);
+}

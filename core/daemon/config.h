@@ -1,0 +1,70 @@
+/*
+ * config.h - the daemon's configuration: an INI file read with inih over
+ * the built-in defaults (conf/transcriptd.conf, compiled in).
+ *
+ * Loading checks the daemon's own sections.  Plugin sections are kept as
+ * they are and checked against the plugins' declared options by chain.c,
+ * once the plugins are loaded.  Every error carries its line number, and
+ * all of them are collected, not only the first.
+ */
+#ifndef TD_CONFIG_H
+#define TD_CONFIG_H
+
+#include <stdbool.h>
+#include <transcriptd/text.h>
+
+typedef struct conf_list {
+    char **items;
+    int *lines;
+    size_t n;
+} conf_list;
+
+/* A key=value of a plugin's section, checked later. */
+typedef struct conf_entry {
+    char *section;
+    char *key;
+    char *value;
+    int line;
+} conf_entry;
+
+typedef struct config {
+    char *source;           /* the file, or "built-in defaults" */
+    char *dir;              /* its folder: plugin paths resolve from here */
+
+    char *inbox, *outbox, *work, *done, *failed;
+    long long workers;      /* 0 = one per core */
+    bool fsync;
+    long long max_file_size;
+    char *log_level;
+
+    char *publish;
+
+    char *plugin_path;      /* "" = next to the binary, then installed */
+
+    bool parsers_auto;
+    conf_list parsers, cleaners, summarizers, exporters;
+
+    conf_entry *plugin_opts;
+    size_t nplugin_opts;
+    /* Sections seen, with the line they start at, for "unknown section". */
+    conf_entry *sections;
+    size_t nsections;
+
+    td_buf errors;          /* "FILE:LINE: message\n" lines */
+    int nerrors;
+} config;
+
+/*
+ * Loads the built-in defaults, then the file at path over them (path NULL:
+ * defaults only).  Relative folders become absolute, from the working
+ * directory.  Returns the number of errors found (see c->errors); the
+ * config must be freed with config_free() either way.
+ */
+int config_load(config *c, const char *path);
+void config_free(config *c);
+void config_error(config *c, int line, const char *fmt, ...) TD_PRINTF(3, 4);
+
+/* One line per key of the daemon's own sections, for --help output. */
+void config_print_keys(void);
+
+#endif

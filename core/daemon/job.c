@@ -1,0 +1,276 @@
+/*
+ * job.c - see job.h.
+ */
+#include "job.h"
+
+#include "internal.h"
+#include "log.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+job *job_new(const char *name, const char *path, const chain *ch,
+             const job_env *env)
+{
+    job *j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return NULL;
+    j->name = strdup(name);
+    j->path = strdup(path);
+    j->chain = ch;
+    j->env = env;
+    if (j->name == NULL || j->path == NULL) {
+        job_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void job_free(job *j)
+{
+    if (j == NULL)
+        return;
+    free(j->name);
+    free(j->path);
+    json_decref(j->event);
+    free(j);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * Reads the whole file without following links or blocking on a FIFO.
+ * Returns the bytes (malloc'd) or NULL with f filled.
+ */
+static char *read_source(const job *j, size_t *len, chain_failure *f)
+{
+    int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    char *buf = NULL;
+
+    f->plugin = "core";
+    f->stage = "read";
+    if (fd < 0) {
+        snprintf(f->message, sizeof(f->message), "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(f->message, sizeof(f->message), "not a regular file");
+        goto out;
+    }
+    if (j->env->max_file_size > 0 && st.st_size > j->env->max_file_size) {
+        snprintf(f->message, sizeof(f->message), "file is %lld bytes, more than "
+                 "max_file_size (%lld)", (long long)st.st_size,
+                 j->env->max_file_size);
+        goto out;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        snprintf(f->message, sizeof(f->message), "out of memory");
+        goto out;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(f->message, sizeof(f->message), "read failed: %s",
+                     n < 0 ? strerror(errno) : "file shrank while reading");
+            free(buf);
+            buf = NULL;
+            goto out;
+        }
+        got += (size_t)n;
+    }
+    *len = got;
+out:
+    close(fd);
+    return buf;
+}
+
+static void iso_time(char out[32])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+/* Writes dir/name.error.json whole (temporary name, then rename). */
+static char *write_error_file(const job *j, const chain_failure *f)
+{
+    char when[32], *path = NULL, *tmp = NULL;
+    iso_time(when);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "file", j->name,
+                          "plugin", f->plugin, "stage", f->stage,
+                          "message", f->message, "time", when);
+    td_buf name = TD_BUF_INIT;
+    if (o == NULL || td_buf_printf(&name, "%s.error.json", j->name) != 0)
+        goto out;
+    path = path_join(j->env->failed, name.data);
+    td_buf_reset(&name);
+    td_buf_printf(&name, ".%s.error.json.tmp", j->name);
+    tmp = path_join(j->env->failed, name.data);
+    if (path == NULL || tmp == NULL ||
+        json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
+        rename(tmp, path) != 0) {
+        log_file(LOG_ERR, j->name, NULL, NULL, "cannot write %s: %s",
+                 path ? path : "error file", strerror(errno));
+        unlink(tmp);
+        free(path);
+        path = NULL;
+    }
+out:
+    td_buf_free(&name);
+    free(tmp);
+    json_decref(o);
+    return path;
+}
+
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsync(fd) == 0 ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+/* Moves the source into done/ or failed/; returns the new path or NULL. */
+static char *move_source(const job *j, const char *dir)
+{
+    char *to = path_join(dir, j->name);
+    if (to == NULL)
+        return NULL;
+    if (rename(j->path, to) != 0) {
+        log_file(LOG_ERR, j->name, NULL, NULL, "cannot move to %s: %s", dir,
+                 strerror(errno));
+        free(to);
+        return NULL;
+    }
+    if (j->env->sync)
+        sync_dir(dir);
+    return to;
+}
+
+/* Speech duration and words, for the event; summarizers may say more. */
+static void measure(const td_doc *doc, td_ms *duration, size_t *words)
+{
+    *duration = TD_TIME_UNKNOWN;
+    *words = 0;
+    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        td_ms t = td_segment_end(s) >= 0 ? td_segment_end(s) : td_segment_start(s);
+        if (t > *duration)
+            *duration = t;
+        if (td_segment_kind(s) == TD_SEG_SPEECH) {
+            size_t len;
+            const char *text = td_segment_text(s, &len);
+            *words += td_text_word_count(text, len);
+        }
+    }
+}
+
+static json_t *done_event(const job *j, const td_doc *doc, json_t *outputs,
+                          const char *moved, double ms)
+{
+    td_ms duration;
+    size_t words;
+    measure(doc, &duration, &words);
+    const char *title = td_doc_title(doc);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:o, s:s?, s:f}",
+                     "source", j->name, "id", td_doc_source_id(doc),
+                     "format", td_doc_format(doc), "title", title,
+                     "duration", duration < 0 ? json_null()
+                                              : json_real(duration / 1000.0),
+                     "words", (json_int_t)words,
+                     "segments", (json_int_t)td_doc_segment_count(doc),
+                     "outputs", outputs, "path", moved, "ms", ms);
+}
+
+static void job_failed(job *j, const chain_failure *f, const char *id)
+{
+    log_file(LOG_ERR, j->name, f->plugin, f->stage, "%s", f->message);
+    char *error_file = NULL, *moved = NULL;
+    if (j->env->failed != NULL) {
+        error_file = write_error_file(j, f);
+        moved = move_source(j, j->env->failed);
+    }
+    j->ok = false;
+    j->event = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?}",
+                         "source", j->name, "id", id, "plugin", f->plugin,
+                         "stage", f->stage, "error", f->message,
+                         "error_file", error_file, "path", moved);
+    free(error_file);
+    free(moved);
+}
+
+void job_run(job *j)
+{
+    double t0 = now_ms();
+    chain_failure f = { "core", "read", "" };
+    td_error err = { "" };
+    size_t len = 0;
+    td_doc *doc = NULL;
+    json_t *outputs = NULL;
+    char *stem = NULL, *moved = NULL;
+
+    char *bytes = read_source(j, &len, &f);
+    if (bytes == NULL)
+        goto failed;
+    doc = td_doc_new(j->name, bytes, len, &err);
+    free(bytes);
+    if (doc == NULL) {
+        f = (chain_failure){ "core", "decode", "" };
+        snprintf(f.message, sizeof(f.message), "%s", err.message);
+        goto failed;
+    }
+    stem = path_stem(j->name);
+    if (stem == NULL || td__doc_set_export(doc, j->env->outbox, stem,
+                                           j->env->sync) != 0) {
+        f = (chain_failure){ "core", "export", "out of memory" };
+        goto failed;
+    }
+    if (chain_run(j->chain, doc, &f) != 0)
+        goto failed;
+    outputs = json_object();
+    if (td__doc_commit_outputs(doc, outputs, &err) != 0) {
+        f = (chain_failure){ "core", "commit", "" };
+        snprintf(f.message, sizeof(f.message), "%s", err.message);
+        goto failed;
+    }
+    if (j->env->done != NULL && (moved = move_source(j, j->env->done)) == NULL) {
+        f = (chain_failure){ "core", "commit", "cannot move the file to done" };
+        goto failed;
+    }
+    j->ok = true;
+    j->event = done_event(j, doc, outputs, moved, now_ms() - t0);
+    outputs = NULL;
+    goto out;
+
+failed:
+    if (doc != NULL)
+        td__doc_abort_outputs(doc);
+    job_failed(j, &f, doc ? td_doc_source_id(doc) : NULL);
+out:
+    json_decref(outputs);
+    free(moved);
+    free(stem);
+    td_doc_free(doc);
+}

@@ -1,0 +1,41 @@
+/*
+ * job.h - one file through the chain, from its bytes to its outputs and
+ * its place in done/ or failed/.  Runs on a worker thread; touches no
+ * loop-owned state.  The event it builds is published by the loop.
+ */
+#ifndef TD_JOB_H
+#define TD_JOB_H
+
+#include "chain.h"
+#include "pool.h"
+
+#include <jansson.h>
+
+/* Where a job's files go.  done and failed are NULL for `process`. */
+typedef struct job_env {
+    const char *outbox;
+    const char *done;
+    const char *failed;
+    bool sync;
+    long long max_file_size;
+} job_env;
+
+typedef struct job {
+    pool_task task;         /* first: a job is a pool task */
+    char *name;             /* the file's name in the drop folder */
+    char *path;             /* where it is read from */
+    const chain *chain;
+    const job_env *env;
+    void *owner;            /* for the code that made the job */
+
+    bool ok;
+    json_t *event;          /* payload of transcript.done or .failed */
+} job;
+
+job *job_new(const char *name, const char *path, const chain *ch,
+             const job_env *env);
+void job_free(job *j);
+/* Does the work; sets ok and event. */
+void job_run(job *j);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * main.c - transcriptd's entry point: picks the subcommand.
+ */
+#include "cli.h"
+
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <transcriptd/version.h>
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} COMMANDS[] = {
+    { "run", cmd_run, "watch the drop folder and process what lands there" },
+    { "process", cmd_process, "run files through the chain once: process FILE... [-o DIR]" },
+    { "plugins", cmd_plugins, "list the plugins found, with their options" },
+    { "check-config", cmd_check_config, "check a config and report every error" },
+};
+#define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: transcriptd [-c FILE] [-v|-q] COMMAND [ARGS]\n"
+            "\n"
+            "Turns raw transcripts into clean, searchable, summarised documents.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+    fprintf(out,
+            "\n"
+            "Options (every command):\n"
+            "  -c, --config FILE  the config file (default: built-in defaults)\n"
+            "  -v, --verbose      log more (debug)\n"
+            "  -q, --quiet        log less (warnings and errors only)\n"
+            "  -h, --help         this help\n"
+            "      --version      print the version\n"
+            "\n"
+            "Config keys of the daemon (plugin options: `transcriptd plugins`):\n");
+    config_print_keys();
+    fprintf(out, "\nSee transcriptd(1) and transcriptd.conf(5).\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* The command is the first word that is not an option or its value. */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--version")) {
+            printf("transcriptd %s (plugin ABI %d)\n", TD_VERSION_STRING,
+                   TD_PLUGIN_ABI);
+            return 0;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "-c") || !strcmp(a, "--config")) {
+            i++;
+            continue;
+        }
+        if (a[0] == '-')
+            continue;
+        for (size_t k = 0; k < NCOMMANDS; k++) {
+            if (strcmp(a, COMMANDS[k].name) == 0) {
+                /* The command sees every argument but its own name. */
+                memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof(*argv));
+                return COMMANDS[k].fn(argc - 1, argv);
+            }
+        }
+        fprintf(stderr, "transcriptd: unknown command '%s'\n\n", a);
+        usage(stderr);
+        return 2;
+    }
+    usage(stderr);
+    return 2;
+}

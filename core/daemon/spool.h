@@ -1,0 +1,55 @@
+/*
+ * spool.h - the folders a file moves through, and the queue of names
+ * waiting in the drop folder.
+ *
+ *   inbox/NAME --claim--> work/NAME --chain--> done/NAME
+ *                                         \--> failed/NAME + NAME.error.json
+ *
+ * Every move is a rename inside one file system, so a file is always in
+ * exactly one of them, whatever happens to the daemon.  A file in work/
+ * at start was claimed before a crash and is processed again.
+ */
+#ifndef TD_SPOOL_H
+#define TD_SPOOL_H
+
+#include "config.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Creates the folders and checks that inbox, work, done and failed are on
+ * one file system.  Errors go to errors; returns 0 or -1.
+ */
+int spool_prepare(const config *c, td_buf *errors);
+
+/* Whether a name in the drop folder is one to process at all. */
+bool spool_wanted_name(const char *name);
+
+/*
+ * Claims inbox/name by renaming it to work/name, never replacing a file
+ * there.  Returns 0; -ENOENT (gone), -EEXIST (a file of that name is in
+ * work), -EINVAL (not a regular file: ignored), or another -errno.
+ */
+int spool_claim(const char *inbox, const char *work, const char *name);
+
+/* Calls fn for every wanted regular file in dir, oldest first. */
+int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *arg);
+
+/* A FIFO of names that refuses a name already in it. */
+typedef struct name_entry name_entry;
+typedef struct nameq {
+    name_entry *head, *tail;
+    name_entry **buckets;
+    size_t nbuckets;
+    size_t n;
+} nameq;
+
+void nameq_init(nameq *q);
+/* 1 added, 0 already queued, -ENOMEM. */
+int nameq_push(nameq *q, const char *name);
+/* The oldest name (caller frees), or NULL. */
+char *nameq_pop(nameq *q);
+void nameq_free(nameq *q);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * output.c - exporter outputs: temporary files that become OUTDIR/STEM.EXT
+ * only when the whole chain succeeded.
+ */
+#include "doc_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int td__doc_set_export(td_doc *doc, const char *outdir, const char *stem, bool sync)
+{
+    doc->outdir = td__arena_strndup(&doc->arena, outdir, strlen(outdir));
+    doc->stem = td__arena_strndup(&doc->arena, stem, strlen(stem));
+    doc->sync = sync;
+    return doc->outdir && doc->stem ? 0 : -ENOMEM;
+}
+
+const char *td_export_dir(const td_doc *doc)
+{
+    return doc->outdir;
+}
+
+static bool ext_ok(const char *ext)
+{
+    if (*ext == '\0' || *ext == '.' || strlen(ext) > 32)
+        return false;
+    for (const char *p = ext; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+static char *path_join3(const char *dir, const char *a, const char *b)
+{
+    td_buf p = TD_BUF_INIT;
+    if (td_buf_printf(&p, "%s/%s%s", dir, a, b) != 0) {
+        td_buf_free(&p);
+        return NULL;
+    }
+    return p.data;
+}
+
+td_output *td_export_open(td_doc *doc, const char *ext, td_error *err)
+{
+    if (doc->outdir == NULL) {
+        td_error_set(err, "no output folder set for this document");
+        return NULL;
+    }
+    if (!ext_ok(ext)) {
+        td_error_set(err, "bad output extension '%s'", ext);
+        return NULL;
+    }
+    for (td_output *o = doc->outputs; o; o = o->next)
+        if (strcmp(o->ext, ext) == 0) {
+            td_error_set(err, "output .%s opened twice", ext);
+            return NULL;
+        }
+
+    td_output *out = td_doc_alloc(doc, sizeof(*out));
+    char dotted[64];
+    snprintf(dotted, sizeof(dotted), ".%s", ext);
+    if (out == NULL)
+        goto nomem;
+    *out = (td_output){ .ext = td_doc_strndup(doc, ext, TD_NTS) };
+    out->final_path = path_join3(doc->outdir, doc->stem, dotted);
+    /* A dot name: the daemon's own watchers and most tools ignore it. */
+    td_buf tmp = TD_BUF_INIT;
+    if (td_buf_printf(&tmp, "%s/.%s%s.XXXXXX", doc->outdir, doc->stem, dotted))
+        goto nomem;
+    out->tmp_path = tmp.data;
+    if (out->ext == NULL || out->final_path == NULL)
+        goto nomem;
+
+    int fd = mkostemp(out->tmp_path, O_CLOEXEC);
+    if (fd < 0) {
+        td_error_set(err, "cannot create %s: %s", out->tmp_path, strerror(errno));
+        goto fail;
+    }
+    fchmod(fd, 0644);
+    out->fp = fdopen(fd, "w");
+    if (out->fp == NULL) {
+        close(fd);
+        unlink(out->tmp_path);
+        goto nomem;
+    }
+    out->next = doc->outputs;
+    doc->outputs = out;
+    return out;
+
+nomem:
+    td_error_set(err, "out of memory");
+fail:
+    if (out) {
+        free(out->final_path);
+        free(out->tmp_path);
+    }
+    return NULL;
+}
+
+int td_output_write(td_output *out, const void *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, out->fp) != len) {
+        out->failed = true;
+        return -EIO;
+    }
+    return 0;
+}
+
+int td_output_puts(td_output *out, const char *s)
+{
+    return td_output_write(out, s, strlen(s));
+}
+
+int td_output_printf(td_output *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(out->fp, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        out->failed = true;
+        return -EIO;
+    }
+    return 0;
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return td_output_write(data, buffer, size) ? -1 : 0;
+}
+
+int td_output_json(td_output *out, const json_t *value, size_t flags)
+{
+    if (json_dump_callback(value, dump_cb, out, flags) != 0) {
+        out->failed = true;
+        return -EIO;
+    }
+    return 0;
+}
+
+static void output_release(td_output *o, bool remove_tmp)
+{
+    if (o->fp != NULL)
+        fclose(o->fp);
+    o->fp = NULL;
+    if (remove_tmp)
+        unlink(o->tmp_path);
+    free(o->tmp_path);
+    free(o->final_path);
+    o->tmp_path = o->final_path = NULL;
+}
+
+/* Flushes and closes; 0 or an errno. */
+static int output_finish(td_output *o, bool sync)
+{
+    int rc = 0;
+    if (o->failed || fflush(o->fp) != 0)
+        rc = errno ? errno : EIO;
+    else if (sync && fsync(fileno(o->fp)) != 0)
+        rc = errno;
+    if (fclose(o->fp) != 0 && rc == 0)
+        rc = errno;
+    o->fp = NULL;
+    return rc;
+}
+
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
+int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err)
+{
+    int rc = 0;
+
+    for (td_output *o = doc->outputs; o; o = o->next) {
+        if ((rc = output_finish(o, doc->sync)) != 0) {
+            td_error_set(err, "cannot write %s: %s", o->final_path, strerror(rc));
+            goto fail;
+        }
+    }
+    /* Every temporary file is complete; only now do names change. */
+    for (td_output *o = doc->outputs; o; o = o->next) {
+        if (rename(o->tmp_path, o->final_path) != 0) {
+            rc = errno;
+            td_error_set(err, "cannot rename to %s: %s", o->final_path,
+                         strerror(rc));
+            goto fail;
+        }
+        if (outputs)
+            json_object_set_new(outputs, o->ext, json_string(o->final_path));
+        output_release(o, false);
+    }
+    if (doc->sync && doc->outputs && (rc = sync_dir(doc->outdir)) != 0) {
+        td_error_set(err, "cannot sync %s: %s", doc->outdir, strerror(rc));
+        goto fail;
+    }
+    doc->outputs = NULL;
+    return 0;
+
+fail:
+    td__doc_abort_outputs(doc);
+    return -rc;
+}
+
+void td__doc_abort_outputs(td_doc *doc)
+{
+    for (td_output *o = doc->outputs; o; o = o->next)
+        if (o->tmp_path != NULL)
+            output_release(o, true);
+    doc->outputs = NULL;
+}
