@@ -29,27 +29,48 @@ static void apply_log_level(const cli_common *cc, const config *c)
     log_set_level(level < LOG_ERR ? LOG_ERR : level > LOG_DEBUG ? LOG_DEBUG : level);
 }
 
-int cli_load(const cli_common *cc, config *c, chain *ch)
+static void refuse(config *c)
 {
-    td_buf errors = TD_BUF_INIT;
-
-    if (config_load(c, cc->config_path) != 0) {
-        fputs(c->errors.data, stderr);
-        goto fail;
-    }
-    apply_log_level(cc, c);
-    if (chain_build(ch, c, &errors) != 0) {
-        fputs(errors.data, stderr);
-        chain_free(ch);
-        goto fail;
-    }
-    td_buf_free(&errors);
-    return 0;
-
-fail:
     fprintf(stderr, "transcriptd: %s: the configuration has errors; "
             "not starting\n", c->source ? c->source : "config");
-    td_buf_free(&errors);
     config_free(c);
-    return 1;
+}
+
+int cli_load_config(const cli_common *cc, config *c)
+{
+    if (config_load(c, cc->config_path) != 0) {
+        fputs(c->errors.data, stderr);
+        /* Report the plugin errors too, so that one run shows them all. */
+        if (c->inbox != NULL) {
+            td_buf errors = TD_BUF_INIT;
+            chain ch;
+            chain_build(&ch, c, &errors);
+            if (errors.data)
+                fputs(errors.data, stderr);
+            chain_free(&ch);
+            td_buf_free(&errors);
+        }
+        refuse(c);
+        return 1;
+    }
+    apply_log_level(cc, c);
+    return 0;
+}
+
+int cli_load_chain(config *c, chain *ch)
+{
+    td_buf errors = TD_BUF_INIT;
+    int rc = chain_build(ch, c, &errors);
+    if (rc != 0) {
+        fputs(errors.data, stderr);
+        chain_free(ch);
+        refuse(c);
+    }
+    td_buf_free(&errors);
+    return rc ? 1 : 0;
+}
+
+int cli_load(const cli_common *cc, config *c, chain *ch)
+{
+    return cli_load_config(cc, c) || cli_load_chain(c, ch);
 }

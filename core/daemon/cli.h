@@ -31,6 +31,9 @@ int cli_common_opt(cli_common *cc, int opt, const char *arg);
  * Returns 0, or 1 when anything was wrong (both are then freed).
  */
 int cli_load(const cli_common *cc, config *c, chain *ch);
+/* The two halves of cli_load(), for a command that works in between. */
+int cli_load_config(const cli_common *cc, config *c);
+int cli_load_chain(config *c, chain *ch);
 
 int cmd_run(int argc, char **argv);
 int cmd_process(int argc, char **argv);

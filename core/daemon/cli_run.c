@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include "bus.h"
 #include "daemon.h"
 
 #include <stdio.h>
@@ -37,12 +38,30 @@ int cmd_run(int argc, char **argv)
     config c;
     chain ch;
 
+    bus b;
+    char why[512];
+
     int rc = parse_common(argc, argv, &cc, "transcriptd run [-c FILE] [-v|-q]");
     if (rc >= 0)
         return rc;
-    if (cli_load(&cc, &c, &ch) != 0)
+    if (cli_load_config(&cc, &c) != 0)
         return 1;
-    rc = daemon_run(&c, &ch);
+    /*
+     * The bus is bound before the plugins load: subscribers that connect
+     * while the daemon starts are then in place when daemon.ready goes out.
+     */
+    if (bus_open(&b, c.publish, why, sizeof(why)) != 0) {
+        fprintf(stderr, "transcriptd: %s\n", why);
+        bus_close(&b);
+        config_free(&c);
+        return 1;
+    }
+    if (cli_load_chain(&c, &ch) != 0) {
+        bus_close(&b);
+        return 1;
+    }
+    rc = daemon_run(&c, &ch, &b);
+    bus_close(&b);
     chain_free(&ch);
     config_free(&c);
     return rc;

@@ -37,6 +37,7 @@ static const struct core_key {
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
+    { "bus", "heartbeat", K_INT, F(heartbeat_ms), "milliseconds between daemon.heartbeat events; 0 = none" },
     { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
     { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
     { "pipeline", "cleaners", K_LIST, F(cleaners), "cleaners, in run order" },
@@ -289,6 +290,8 @@ int config_load(config *c, const char *path)
     absolutize(&c->work);
     absolutize(&c->done);
     absolutize(&c->failed);
+    if (c->heartbeat_ms < 0)
+        config_error(c, 0, "[bus] heartbeat must be 0 or more milliseconds");
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)

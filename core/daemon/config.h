@@ -38,6 +38,7 @@ typedef struct config {
     char *log_level;
 
     char *publish;
+    long long heartbeat_ms;
 
     char *plugin_path;      /* "" = next to the binary, then installed */
 

@@ -25,10 +25,12 @@ typedef struct daemon_state {
     const config *c;
     const chain *ch;
     job_env env;
-    bus bus;
+    bus *bus;
     pool pool;
     watch watch;
     uv_signal_t sigint, sigterm;
+    uv_timer_t heartbeat;
+    uint64_t started_ms;
     nameq recovered;        /* claimed before a crash: already in work/ */
     nameq pending;          /* in the drop folder, not yet claimed */
     nameq deferred;         /* a file of the same name is still in work/ */
@@ -42,9 +44,10 @@ static void dispatch(daemon_state *d);
 
 static void finish(daemon_state *d)
 {
-    bus_publish(&d->bus, "daemon.stopping",
+    bus_publish(d->bus, "daemon.stopping",
                 json_pack("{s:I, s:I}", "done", (json_int_t)d->files_done,
                           "failed", (json_int_t)d->files_failed));
+    uv_close((uv_handle_t *)&d->heartbeat, NULL);
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
     pool_stop(&d->pool);
@@ -60,7 +63,7 @@ static void on_job_done(pool_task *t)
         d->files_done++;
     else
         d->files_failed++;
-    bus_publish(&d->bus, j->ok ? "transcript.done" : "transcript.failed",
+    bus_publish(d->bus, j->ok ? "transcript.done" : "transcript.failed",
                 j->event);
     j->event = NULL;
     job_free(j);
@@ -92,7 +95,7 @@ static void start_job(daemon_state *d, const char *name, bool recovered)
     j->task.work = job_work;
     j->task.done = on_job_done;
     d->inflight++;
-    bus_publish(&d->bus, "transcript.received",
+    bus_publish(d->bus, "transcript.received",
                 json_pack("{s:s, s:s, s:b}", "source", name, "path", j->path,
                           "recovered", recovered));
     pool_submit(&d->pool, &j->task);
@@ -167,6 +170,19 @@ static void on_signal(uv_signal_t *h, int signum)
         finish(d);
 }
 
+static void on_heartbeat(uv_timer_t *t)
+{
+    daemon_state *d = t->data;
+    bus_publish(d->bus, "daemon.heartbeat",
+                json_pack("{s:I, s:I, s:I, s:I, s:I, s:b}",
+                          "uptime_ms", (json_int_t)(uv_now(d->loop) - d->started_ms),
+                          "queued", (json_int_t)(d->pending.n + d->recovered.n + d->deferred.n),
+                          "in_flight", (json_int_t)d->inflight,
+                          "done", (json_int_t)d->files_done,
+                          "failed", (json_int_t)d->files_failed,
+                          "stopping", d->stopping));
+}
+
 static json_t *ready_payload(const daemon_state *d)
 {
     json_t *plugins = json_array();
@@ -180,15 +196,10 @@ static json_t *ready_payload(const daemon_state *d)
 
 static int start(daemon_state *d, td_buf *errors)
 {
-    char why[512];
     int rc;
 
     if (spool_prepare(d->c, errors) != 0)
         return -1;
-    if (bus_open(&d->bus, d->c->publish, why, sizeof(why)) != 0) {
-        td_buf_printf(errors, "%s\n", why);
-        return -1;
-    }
     long workers = d->c->workers ? d->c->workers : sysconf(_SC_NPROCESSORS_ONLN);
     if ((rc = pool_start(&d->pool, d->loop, workers > 0 ? (int)workers : 1)) != 0) {
         td_buf_printf(errors, "cannot start worker threads: %s\n", uv_strerror(rc));
@@ -210,19 +221,26 @@ static int start(daemon_state *d, td_buf *errors)
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
 
+    d->started_ms = uv_now(d->loop);
+    uv_timer_init(d->loop, &d->heartbeat);
+    d->heartbeat.data = d;
+    if (d->c->heartbeat_ms > 0)
+        uv_timer_start(&d->heartbeat, on_heartbeat, (uint64_t)d->c->heartbeat_ms,
+                       (uint64_t)d->c->heartbeat_ms);
+
     spool_scan(d->c->work, queue_recovered, d);
     spool_scan(d->c->inbox, queue_pending, d);
     dispatch(d);
-    bus_publish(&d->bus, "daemon.ready", ready_payload(d));
+    bus_publish(d->bus, "daemon.ready", ready_payload(d));
     log_info("ready: watching %s, outputs in %s, events on %s, %d worker(s)",
              d->c->inbox, d->c->outbox, d->c->publish, d->pool.nthreads);
     return 0;
 }
 
-int daemon_run(const config *c, const chain *ch)
+int daemon_run(const config *c, const chain *ch, bus *b)
 {
     daemon_state d = {
-        .loop = uv_default_loop(), .c = c, .ch = ch,
+        .loop = uv_default_loop(), .c = c, .ch = ch, .bus = b,
         .env = { c->outbox, c->done, c->failed, c->fsync, c->max_file_size },
     };
     td_buf errors = TD_BUF_INIT;
@@ -243,7 +261,6 @@ int daemon_run(const config *c, const chain *ch)
     uv_run(d.loop, UV_RUN_DEFAULT);
     if (status == 0)
         log_info("stopped: %llu done, %llu failed", d.files_done, d.files_failed);
-    bus_close(&d.bus);
     uv_loop_close(d.loop);
     nameq_free(&d.recovered);
     nameq_free(&d.pending);

@@ -8,7 +8,12 @@
 #include "chain.h"
 #include "config.h"
 
-/* Runs until SIGINT or SIGTERM; returns the process exit status. */
-int daemon_run(const config *c, const chain *ch);
+#include "bus.h"
+
+/*
+ * Runs until SIGINT or SIGTERM, publishing on b (already bound); returns
+ * the process exit status.
+ */
+int daemon_run(const config *c, const chain *ch, bus *b);
 
 #endif

@@ -116,7 +116,8 @@ int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *a
             n++;
     }
     closedir(d);
-    qsort(v, n, sizeof(*v), by_mtime);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), by_mtime);
     for (size_t i = 0; i < n; i++) {
         fn(v[i].name, arg);
         free(v[i].name);

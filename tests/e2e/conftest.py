@@ -1,0 +1,226 @@
+"""Shared pieces of the end-to-end tests: a daemon on a temporary spool and
+a subscriber on its bus."""
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import zmq
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("TRANSCRIPTD_BUILD", ROOT / "build"))
+BIN = BUILD / "transcriptd"
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(prefix):
+    """The seed transcript whose name starts with prefix, or skip."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS}")
+    for p in sorted(SEEDS.iterdir()):
+        if p.name.startswith(prefix):
+            return p
+    pytest.skip(f"seed {prefix} not in {SEEDS}")
+
+
+def sanitizer_report(text):
+    for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "runtime error:"):
+        if marker in text:
+            return text
+    return None
+
+
+class Daemon:
+    """transcriptd run on a spool under tmp, with a SUB socket on its bus."""
+
+    def __init__(self, tmp, conf_extra="", pipeline=None, plugin_path=None):
+        self.tmp = pathlib.Path(tmp)
+        self.port = free_port()
+        self.endpoint = f"tcp://127.0.0.1:{self.port}"
+        for d in ("inbox", "outbox", "done", "failed"):
+            setattr(self, d, self.tmp / d)
+        self.work = self.inbox / ".work"
+        self.conf = self.tmp / "transcriptd.conf"
+        lines = [
+            "[daemon]",
+            f"inbox = {self.inbox}", f"outbox = {self.outbox}",
+            f"work = {self.work}", f"done = {self.done}",
+            f"failed = {self.failed}", "workers = 2", "log_level = debug",
+            "[bus]", f"publish = {self.endpoint}", "heartbeat = 50",
+        ]
+        if plugin_path:
+            lines += ["[plugins]", f"path = {plugin_path}"]
+        if pipeline:
+            lines += ["[pipeline]"] + [f"{k} = {v}" for k, v in pipeline.items()]
+        self.conf.write_text("\n".join(lines) + "\n" + conf_extra)
+        self.proc = None
+        self.seen = []
+        self.ctx = zmq.Context.instance()
+        self.sub = None
+        self.log_path = self.tmp / "daemon.log"
+
+    # -- life cycle --------------------------------------------------------
+    def start(self, wait_ready=True):
+        self.sub = self.ctx.socket(zmq.SUB)
+        # Connect before the daemon binds, retrying fast, so that the
+        # subscription is in place by the time it publishes daemon.ready.
+        self.sub.setsockopt(zmq.RECONNECT_IVL, 5)
+        self.sub.setsockopt(zmq.SUBSCRIBE, b"")
+        self.sub.connect(self.endpoint)
+        time.sleep(0.05)
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(BIN), "run", "-c", str(self.conf)],
+                                     stdout=self.log, stderr=self.log,
+                                     env=daemon_env())
+        if wait_ready:
+            self.wait_subscribed()
+        return self
+
+    def wait_subscribed(self, timeout=20):
+        """Waits until the bus reaches us.  A PUB socket drops what it sends
+        before a subscription arrives, so daemon.ready itself may be missed;
+        the first heartbeat (every 50 ms here) proves the link."""
+        self.wait_any(("daemon.ready", "daemon.heartbeat"), timeout)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.log.close()
+        self.proc = None
+        report = sanitizer_report(self.read_log())
+        assert report is None, report
+        return rc
+
+    def close(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.log.close()
+        if self.sub is not None:
+            self.sub.close(linger=0)
+
+    def read_log(self):
+        return self.log_path.read_text(errors="replace")
+
+    # -- files ---------------------------------------------------------------
+    def drop(self, name, data, how="rename"):
+        """Puts a file in the drop folder the two ways users do."""
+        if isinstance(data, str):
+            data = data.encode()
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        if how == "rename":
+            stage = self.tmp / ".stage"
+            stage.mkdir(exist_ok=True)
+            (stage / name).write_bytes(data)
+            os.rename(stage / name, self.inbox / name)
+        else:
+            with open(self.inbox / name, "wb") as f:
+                f.write(data)
+
+    # -- events --------------------------------------------------------------
+    def wait(self, topic, source=None, timeout=20):
+        """The first event of topic (for source) seen so far or within timeout."""
+        for t, ev in self.seen:
+            if t == topic and (source is None or ev.get("source") == source):
+                return ev
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if topic != "__none__" and self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"daemon exited ({self.proc.returncode}):\n"
+                                     + self.read_log())
+            if self.sub.poll(100):
+                t, payload = self.sub.recv_multipart()
+                ev = json.loads(payload)
+                self.seen.append((t.decode(), ev))
+                if t.decode() == topic and (source is None or ev.get("source") == source):
+                    return ev
+        raise AssertionError(f"no {topic} for {source} in {timeout}s; seen: "
+                             f"{[(t, e.get('source')) for t, e in self.seen]}\n"
+                             + self.read_log())
+
+    def wait_file(self, path, timeout=20):
+        deadline = time.monotonic() + timeout
+        while not path.exists():
+            assert time.monotonic() < deadline, f"{path} never appeared\n" + self.read_log()
+            time.sleep(0.02)
+
+    def wait_any(self, topics, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for t, ev in self.seen:
+                if t in topics:
+                    return t, ev
+            try:
+                self.wait("__none__", timeout=0.1)
+            except AssertionError:
+                pass
+        raise AssertionError(f"none of {topics} in {timeout}s\n" + self.read_log())
+
+    def events(self, topic=None):
+        """Every event seen so far (of topic), heartbeats left out."""
+        return [(t, e) for t, e in self.seen
+                if t != "daemon.heartbeat" and (topic is None or t == topic)]
+
+    def finished(self, source, timeout=20):
+        """transcript.done or transcript.failed for source."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for t, ev in self.seen:
+                if t in ("transcript.done", "transcript.failed") and ev.get("source") == source:
+                    return t, ev
+            try:
+                self.wait("__none__", timeout=0.2)
+            except AssertionError:
+                pass
+        raise AssertionError(f"{source} never finished\n" + self.read_log())
+
+
+def daemon_env():
+    env = dict(os.environ)
+    env["LD_BIND_NOW"] = "1"
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+    return env
+
+
+def run_cli(*args, check=False, timeout=120):
+    r = subprocess.run([str(BIN), *map(str, args)], capture_output=True,
+                       text=True, env=daemon_env(), timeout=timeout)
+    report = sanitizer_report(r.stderr)
+    assert report is None, report
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    """A factory: daemon(**options) makes a Daemon under tmp_path (not started)."""
+    made = []
+
+    def make(**kw):
+        d = Daemon(tmp_path, **kw)
+        made.append(d)
+        return d
+    yield make
+    for d in made:
+        d.close()

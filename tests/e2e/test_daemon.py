@@ -1,0 +1,175 @@
+"""The daemon end to end: drop files, get outputs and bus events."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import BIN, FIXTURES, run_cli, seed, daemon_env
+
+CAPTIONS = (FIXTURES / "captions" / "titled.txt").read_text()
+
+
+def check_done(d, name, ev):
+    """A transcript.done event and what a user finds on disk agree."""
+    assert ev["source"] == name
+    assert ev["format"] == "captions"
+    assert len(ev["id"]) == 16
+    assert ev["words"] > 0 and ev["ms"] >= 0
+    out = ev["outputs"]["json"]
+    assert out == str(d.outbox / (os.path.splitext(name)[0] + ".json"))
+    doc = json.loads(open(out).read())
+    assert doc["schema"] == "transcriptd/1"
+    assert doc["source"]["name"] == name and doc["source"]["id"] == ev["id"]
+    assert doc["segments"] and all(s["text"] for s in doc["segments"])
+    assert (d.done / name).exists() and not (d.inbox / name).exists()
+    assert not (d.work / name).exists()
+    return doc
+
+
+@pytest.mark.parametrize("how", ["rename", "write"])
+def test_fixture_dropped(daemon, how):
+    d = daemon().start()
+    d.drop("bird.txt", CAPTIONS, how=how)
+    rec = d.wait("transcript.received", "bird.txt")
+    ev = d.wait("transcript.done", "bird.txt")
+    doc = check_done(d, "bird.txt", ev)
+    assert doc["title"] == ev["title"] == "Building a Birdhouse"
+    assert [s["start"] for s in doc["segments"]] == [0, 3, 5, 9, 62]
+    assert rec["seq"] < ev["seq"]
+    assert d.stop() == 0
+
+
+@pytest.mark.parametrize("prefix", ["002", "003", "004"])
+@pytest.mark.parametrize("how", ["rename", "write"])
+def test_caption_seeds(daemon, prefix, how):
+    src = seed(prefix)
+    d = daemon().start()
+    d.drop(src.name, src.read_bytes(), how=how)
+    doc = check_done(d, src.name, d.wait("transcript.done", src.name))
+    assert len(doc["segments"]) > 1000
+    assert doc["stats"]["words"] > 5000
+    assert d.stop() == 0
+
+
+def test_seq_increases_by_one(daemon):
+    d = daemon().start()
+    for i in range(5):
+        d.drop(f"f{i}.txt", CAPTIONS)
+    for i in range(5):
+        d.wait("transcript.done", f"f{i}.txt")
+    assert d.stop() == 0
+    d.wait("daemon.stopping")
+    seqs = [ev["seq"] for _, ev in d.seen]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    assert d.seen[-1][0] == "daemon.stopping"
+    beats = [ev for t, ev in d.seen if t == "daemon.heartbeat"]
+    assert beats and all(b["uptime_ms"] >= 0 for b in beats)
+
+
+def test_file_dropped_while_stopped_is_processed_at_start(daemon):
+    d = daemon()
+    d.drop("early.txt", CAPTIONS)
+    d.start()
+    d.wait_file(d.done / "early.txt")
+    doc = json.loads((d.outbox / "early.json").read_text())
+    assert doc["title"] == "Building a Birdhouse"
+    assert not (d.inbox / "early.txt").exists()
+    assert d.stop() == 0
+
+
+def test_file_left_in_work_is_recovered(daemon):
+    d = daemon()
+    d.work.mkdir(parents=True)
+    (d.work / "crashed.txt").write_text(CAPTIONS)
+    d.start()
+    d.wait_file(d.done / "crashed.txt")
+    assert json.loads((d.outbox / "crashed.json").read_text())["segments"]
+    assert not (d.work / "crashed.txt").exists()
+    assert "crashed.txt: found in" in d.read_log()
+    assert d.stop() == 0
+
+
+@pytest.mark.parametrize("name,data,stage,words", [
+    ("empty.txt", b"", "decode", "empty file"),
+    ("blob.bin", bytes(range(256)) * 64, "decode", "binary"),
+    ("prose.txt", b"No timestamps here.\nJust words.\n", "parse", "no parser"),
+], ids=["empty", "binary", "prose"])
+def test_bad_input_fails_cleanly(daemon, name, data, stage, words):
+    d = daemon().start()
+    d.drop(name, data, how="write")
+    ev = d.wait("transcript.failed", name)
+    assert ev["stage"] == stage and ev["plugin"] == "core"
+    assert words in ev["error"]
+    assert (d.failed / name).exists()
+    err = json.loads((d.failed / f"{name}.error.json").read_text())
+    assert err["file"] == name and err["stage"] == stage and words in err["message"]
+    assert err["plugin"] == "core" and err["time"].endswith("Z")
+    assert name in d.read_log() and words in d.read_log()
+    # Still running: the next good file goes through.
+    d.drop("after.txt", CAPTIONS)
+    d.wait("transcript.done", "after.txt")
+    assert d.stop() == 0
+
+
+def test_ignores_dotfiles_and_directories(daemon):
+    d = daemon().start()
+    d.drop(".partial.txt", CAPTIONS, how="write")
+    (d.inbox / "sub").mkdir()
+    d.drop("real.txt", CAPTIONS)
+    d.wait("transcript.done", "real.txt")
+    assert (d.inbox / ".partial.txt").exists() and (d.inbox / "sub").is_dir()
+    assert d.stop() == 0
+    assert not any(ev.get("source") == ".partial.txt" for _, ev in d.seen)
+
+
+def test_redrop_replaces_outputs(daemon):
+    d = daemon().start()
+    d.drop("same.txt", CAPTIONS)
+    first = d.wait("transcript.done", "same.txt")
+    d.seen.clear()
+    d.drop("same.txt", "0:00 a different text\n0:02 second line\n")
+    second = d.wait("transcript.done", "same.txt")
+    assert first["id"] != second["id"]
+    doc = json.loads((d.outbox / "same.json").read_text())
+    assert doc["source"]["id"] == second["id"]
+    assert sorted(os.listdir(d.outbox)) == ["same.json"]   # no temporary left
+    assert d.stop() == 0
+
+
+def test_sigterm_finishes_in_flight_and_announces_stopping(daemon):
+    d = daemon().start()
+    big = "\n".join(f"{i // 60}:{i % 60:02d} words of line {i}" for i in range(3000))
+    for i in range(6):
+        d.drop(f"b{i}.txt", big)
+    d.wait("transcript.received", "b0.txt")
+    assert d.stop(signal.SIGTERM) == 0
+    stopping = d.wait("daemon.stopping", timeout=5)
+    assert stopping["done"] >= 1
+    # Every file is in exactly one place: done, or still waiting in inbox/work.
+    for i in range(6):
+        name = f"b{i}.txt"
+        places = [p for p in (d.inbox, d.work, d.done, d.failed) if (p / name).exists()]
+        assert len(places) == 1, (name, places)
+
+
+def test_bad_config_names_the_line(tmp_path):
+    conf = tmp_path / "bad.conf"
+    conf.write_text("[daemon]\nworkers = many\n[pipeline]\ncleaners = normalize nosuch\n"
+                    "[json]\nindent = 2\ncolour = red\n[nosuchsection]\nx = 1\n")
+    for cmd in ("run", "check-config"):
+        r = run_cli(cmd, "-c", conf)
+        assert r.returncode != 0
+        assert f"{conf}:2: [daemon] workers: 'many' is not a valid integer" in r.stderr
+        assert f"{conf}:4: [pipeline] cleaners: unknown plugin 'nosuch'" in r.stderr
+        assert f"{conf}:7: unknown key 'colour' in [json]" in r.stderr
+        assert f"{conf}:8: unknown section [nosuchsection]" in r.stderr
+
+
+def test_check_config_accepts_the_shipped_default():
+    from conftest import ROOT
+    r = run_cli("check-config", "-c", ROOT / "conf" / "transcriptd.conf")
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
