@@ -47,8 +47,9 @@ struct td_output {
     const char *ext;
     char *tmp_path;
     char *final_path;
-    FILE *fp;
-    bool failed;
+    int fd;
+    int error;          /* the first write error (errno), 0 if none */
+    td_buf pending;     /* written out in large blocks: exporters write small pieces */
 };
 
 struct td_doc {

@@ -68,7 +68,7 @@ td_output *td_export_open(td_doc *doc, const char *ext, td_error *err)
     snprintf(dotted, sizeof(dotted), ".%s", ext);
     if (out == NULL)
         goto nomem;
-    *out = (td_output){ .ext = td_doc_strndup(doc, ext, TD_NTS) };
+    *out = (td_output){ .ext = td_doc_strndup(doc, ext, TD_NTS), .fd = -1 };
     out->final_path = path_join3(doc->outdir, doc->stem, dotted);
     /* A dot name: the daemon's own watchers and most tools ignore it. */
     td_buf tmp = TD_BUF_INIT;
@@ -84,12 +84,7 @@ td_output *td_export_open(td_doc *doc, const char *ext, td_error *err)
         goto fail;
     }
     fchmod(fd, 0644);
-    out->fp = fdopen(fd, "w");
-    if (out->fp == NULL) {
-        close(fd);
-        unlink(out->tmp_path);
-        goto nomem;
-    }
+    out->fd = fd;
     out->next = doc->outputs;
     doc->outputs = out;
     return out;
@@ -104,12 +99,42 @@ fail:
     return NULL;
 }
 
+#define OUTPUT_BLOCK (64 * 1024)
+
+static int write_all(td_output *out, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(out->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            out->error = errno;
+            return -out->error;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int flush_pending(td_output *out)
+{
+    int rc = write_all(out, out->pending.data, out->pending.len);
+    td_buf_reset(&out->pending);
+    return rc;
+}
+
 int td_output_write(td_output *out, const void *data, size_t len)
 {
-    if (len && fwrite(data, 1, len, out->fp) != len) {
-        out->failed = true;
-        return -EIO;
-    }
+    if (out->error)
+        return -out->error;
+    if (out->pending.len + len > OUTPUT_BLOCK && out->pending.len > 0 &&
+        flush_pending(out) != 0)
+        return -out->error;
+    if (len >= OUTPUT_BLOCK)
+        return write_all(out, data, len);
+    if (td_buf_append(&out->pending, data, len) != 0)
+        return -(out->error = ENOMEM);
     return 0;
 }
 
@@ -120,15 +145,24 @@ int td_output_puts(td_output *out, const char *s)
 
 int td_output_printf(td_output *out, const char *fmt, ...)
 {
+    char small[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vfprintf(out->fp, fmt, ap);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        out->failed = true;
-        return -EIO;
-    }
-    return 0;
+    if (n < 0)
+        return -(out->error = EINVAL);
+    if ((size_t)n < sizeof(small))
+        return td_output_write(out, small, (size_t)n);
+    td_buf big = TD_BUF_INIT;
+    if (td_buf_reserve(&big, (size_t)n) != 0)
+        return -(out->error = ENOMEM);
+    va_start(ap, fmt);
+    vsnprintf(big.data, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int rc = td_output_write(out, big.data, (size_t)n);
+    td_buf_free(&big);
+    return rc;
 }
 
 static int dump_cb(const char *buffer, size_t size, void *data)
@@ -138,18 +172,17 @@ static int dump_cb(const char *buffer, size_t size, void *data)
 
 int td_output_json(td_output *out, const json_t *value, size_t flags)
 {
-    if (json_dump_callback(value, dump_cb, out, flags) != 0) {
-        out->failed = true;
-        return -EIO;
-    }
+    if (json_dump_callback(value, dump_cb, out, flags) != 0)
+        return out->error ? -out->error : -(out->error = EIO);
     return 0;
 }
 
 static void output_release(td_output *o, bool remove_tmp)
 {
-    if (o->fp != NULL)
-        fclose(o->fp);
-    o->fp = NULL;
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    td_buf_free(&o->pending);
     if (remove_tmp)
         unlink(o->tmp_path);
     free(o->tmp_path);
@@ -160,14 +193,14 @@ static void output_release(td_output *o, bool remove_tmp)
 /* Flushes and closes; 0 or an errno. */
 static int output_finish(td_output *o, bool sync)
 {
-    int rc = 0;
-    if (o->failed || fflush(o->fp) != 0)
-        rc = errno ? errno : EIO;
-    else if (sync && fsync(fileno(o->fp)) != 0)
+    int rc = o->error;
+    if (rc == 0 && flush_pending(o) != 0)
+        rc = o->error;
+    if (rc == 0 && sync && fsync(o->fd) != 0)
         rc = errno;
-    if (fclose(o->fp) != 0 && rc == 0)
+    if (close(o->fd) != 0 && rc == 0)
         rc = errno;
-    o->fp = NULL;
+    o->fd = -1;
     return rc;
 }
 

@@ -20,6 +20,7 @@
 #define TRANSCRIPTD_DOC_H
 
 #include <transcriptd/common.h>
+#include <transcriptd/text.h>
 #include <jansson.h>
 
 TD_BEGIN_DECLS
@@ -206,6 +207,20 @@ TD_API char *td_doc_strndup(td_doc *doc, const char *s, size_t len);
  *   every field.
  */
 TD_API json_t *td_doc_to_json(const td_doc *doc);
+
+/*
+ * NAME
+ *   td_doc_dump_json - the same JSON, appended to a buffer as text.
+ *
+ * DESCRIPTION
+ *   indent is the number of spaces per level, 0 for one line.  Much
+ *   cheaper than td_doc_to_json() for large documents.
+ *
+ * RETURN VALUE
+ *   0, -ENOMEM, or -EILSEQ when a plugin left invalid UTF-8 in the
+ *   document (nothing usable is written then).
+ */
+TD_API int td_doc_dump_json(const td_doc *doc, int indent, td_buf *out);
 
 /* The schema name and version written in every JSON export. */
 #define TD_DOC_SCHEMA "transcriptd/1"

@@ -6,40 +6,53 @@
  */
 #include <transcriptd/transcriptd.h>
 
+#include <errno.h>
+#include <stdlib.h>
+
 static const td_option options[] = {
-    { "indent", TD_OPT_INT, "2", "spaces of indentation; 0 writes one line" },
+    { "indent", TD_OPT_INT, "2", "spaces of indentation (0 to 16); 0 writes one line" },
     { NULL, 0, NULL, NULL },
 };
 
 typedef struct json_state {
-    size_t flags;
+    int indent;
 } json_state;
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
-    static json_state st;
     long long indent = td_opt_int(opts, "indent");
-    if (indent < 0 || indent > 31)
-        return td_error_set(err, "indent must be between 0 and 31");
-    /* Plugins are loaded once per process; one static state is enough. */
-    st.flags = (indent ? JSON_INDENT((size_t)indent) : JSON_COMPACT) |
-               JSON_REAL_PRECISION(12);
-    *state = &st;
+    if (indent < 0 || indent > 16)
+        return td_error_set(err, "indent must be between 0 and 16");
+    json_state *st = malloc(sizeof(*st));
+    if (st == NULL)
+        return td_error_set(err, "out of memory");
+    st->indent = (int)indent;
+    *state = st;
     return 0;
+}
+
+static void fini(void *state)
+{
+    free(state);
 }
 
 static int run(void *state, td_doc *doc, td_error *err)
 {
     const json_state *st = state;
-    json_t *j = td_doc_to_json(doc);
-    if (j == NULL)
-        return td_error_set(err, "cannot build the JSON document (invalid "
-                            "UTF-8 left by a plugin, or out of memory)");
-    td_output *out = td_export_open(doc, "json", err);
-    int rc = out ? td_output_json(out, j, st->flags) : -1;
+    td_buf text = TD_BUF_INIT;
+    int rc = td_doc_dump_json(doc, st->indent, &text);
+
     if (rc == 0)
-        rc = td_output_puts(out, "\n");
-    json_decref(j);
+        rc = td_buf_putc(&text, '\n');
+    if (rc != 0) {
+        td_buf_free(&text);
+        return td_error_set(err, "cannot write the document: %s",
+                            rc == -EILSEQ ? "a plugin left invalid UTF-8 in it"
+                                          : "out of memory");
+    }
+    td_output *out = td_export_open(doc, "json", err);
+    rc = out ? td_output_write(out, text.data, text.len) : -1;
+    td_buf_free(&text);
     if (out != NULL && rc != 0)
         return td_error_set(err, "cannot write the JSON output");
     return out ? 0 : -1;
@@ -53,6 +66,7 @@ static const td_plugin json = {
     .summary = "the whole document as JSON (schema transcriptd/1)",
     .options = options,
     .init = init,
+    .fini = fini,
     .run = run,
 };
 
