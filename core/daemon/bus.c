@@ -5,33 +5,54 @@
 
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zmq.h>
 
-int bus_open(bus *b, const char *endpoint, char *why, size_t whylen)
+#define JOURNAL_SYNC_MS 1000
+
+static int bind_socket(void *ctx, int type, const char *endpoint, void **out,
+                       const char *key, char *why, size_t whylen)
 {
     int hwm = 100000, linger = 1000;
-
-    memset(b, 0, sizeof(*b));
-    b->ctx = zmq_ctx_new();
-    b->pub = b->ctx ? zmq_socket(b->ctx, ZMQ_PUB) : NULL;
-    if (b->pub == NULL) {
+    void *s = zmq_socket(ctx, type);
+    if (s == NULL) {
         snprintf(why, whylen, "cannot create a ZeroMQ socket: %s",
                  zmq_strerror(zmq_errno()));
         return -1;
     }
-    zmq_setsockopt(b->pub, ZMQ_SNDHWM, &hwm, sizeof(hwm));
-    /* Give daemon.stopping a moment to leave at exit, never more. */
-    zmq_setsockopt(b->pub, ZMQ_LINGER, &linger, sizeof(linger));
-    if (zmq_bind(b->pub, endpoint) != 0) {
-        snprintf(why, whylen, "[bus] publish: cannot bind %s: %s", endpoint,
+    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+    /* Give the last events a moment to leave at exit, never more. */
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+    *out = s;
+    if (zmq_bind(s, endpoint) != 0) {
+        snprintf(why, whylen, "[bus] %s: cannot bind %s: %s", key, endpoint,
                  zmq_strerror(zmq_errno()));
         return -1;
     }
-    b->endpoint = strdup(endpoint);
+    return 0;
+}
+
+int bus_open(bus *b, const bus_options *o, char *why, size_t whylen)
+{
+    memset(b, 0, sizeof(*b));
+    b->journal.fd = -1;
+    if (journal_open(&b->journal, o->journal_dir, o->journal_events, why, whylen))
+        return -1;
+    b->seq = b->journal.last_seq;
+    b->ctx = zmq_ctx_new();
+    if (b->ctx == NULL) {
+        snprintf(why, whylen, "cannot start ZeroMQ: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (bind_socket(b->ctx, ZMQ_PUB, o->publish, &b->pub, "publish", why, whylen))
+        return -1;
+    if (o->replay && *o->replay &&
+        bind_socket(b->ctx, ZMQ_ROUTER, o->replay, &b->replay, "replay", why, whylen))
+        return -1;
     return 0;
 }
 
@@ -40,6 +61,14 @@ static json_t *timestamp(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return json_real((double)ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* DONTWAIT: a PUB socket drops at the high-water mark; never block. */
+static void send_event(void *sock, const char *topic, const char *json, size_t len)
+{
+    if (zmq_send(sock, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_send(sock, json, len, ZMQ_DONTWAIT) < 0)
+        log_debug("event %s not sent: %s", topic, zmq_strerror(zmq_errno()));
 }
 
 uint64_t bus_publish(bus *b, const char *topic, json_t *payload)
@@ -53,25 +82,185 @@ uint64_t bus_publish(bus *b, const char *topic, json_t *payload)
 
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
-    if (text == NULL || b->pub == NULL) {
-        free(text);
+    if (text == NULL)
         return seq;
-    }
-    /* DONTWAIT: a PUB socket drops at the high-water mark; never block. */
-    if (zmq_send(b->pub, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(b->pub, text, strlen(text), ZMQ_DONTWAIT) < 0)
-        log_debug("event %s (seq %llu) not sent: %s", topic,
-                  (unsigned long long)seq, zmq_strerror(zmq_errno()));
+    size_t len = strlen(text);
+    int rc = journal_append(&b->journal, seq, topic, text, len);
+    if (rc != 0)
+        log_error("event journal: cannot append seq %" PRIu64 ": %s", seq,
+                  strerror(-rc));
+    if (b->pub != NULL)
+        send_event(b->pub, topic, text, len);
     free(text);
     return seq;
+}
+
+void bus_heartbeat(bus *b, json_t *payload)
+{
+    json_object_set_new(payload, "last_seq", json_integer((json_int_t)b->seq));
+    json_object_set_new(payload, "topic", json_string("daemon.heartbeat"));
+    json_object_set_new(payload, "time", timestamp());
+    char *text = json_dumps(payload, JSON_COMPACT);
+    json_decref(payload);
+    if (text != NULL && b->pub != NULL)
+        send_event(b->pub, "daemon.heartbeat", text, strlen(text));
+    free(text);
+}
+
+/* ---- replay ------------------------------------------------------------------ */
+
+typedef struct replay_ctx {
+    void *sock;
+    zmq_msg_t *identity;
+    uint64_t last;
+} replay_ctx;
+
+static int send_identity(replay_ctx *r)
+{
+    zmq_msg_t copy;
+    zmq_msg_init(&copy);
+    zmq_msg_copy(&copy, r->identity);
+    int rc = zmq_msg_send(&copy, r->sock, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    if (rc < 0)
+        zmq_msg_close(&copy);
+    return rc < 0 ? -1 : 0;
+}
+
+static int replay_one(void *arg, uint64_t seq, const char *topic,
+                      const char *json, size_t len)
+{
+    replay_ctx *r = arg;
+    if (send_identity(r) != 0)
+        return -1;
+    send_event(r->sock, topic, json, len);
+    r->last = seq;
+    return 0;
+}
+
+static void reply_frames(replay_ctx *r, const char *a, const char *b2, const char *c)
+{
+    if (send_identity(r) != 0)
+        return;
+    zmq_send(r->sock, a, strlen(a), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    zmq_send(r->sock, b2, strlen(b2), (c ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT);
+    if (c)
+        zmq_send(r->sock, c, strlen(c), ZMQ_DONTWAIT);
+}
+
+/* Reads the rest of a multipart message into up to 3 frames. */
+static int recv_request(void *sock, char frames[3][64])
+{
+    int n = 0, more = 1;
+    while (more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            return -1;
+        }
+        if (n < 3) {
+            size_t len = zmq_msg_size(&m) < 63 ? zmq_msg_size(&m) : 63;
+            memcpy(frames[n], zmq_msg_data(&m), len);
+            frames[n][len] = '\0';
+        }
+        n++;
+        more = zmq_msg_more(&m);
+        zmq_msg_close(&m);
+    }
+    return n;
+}
+
+static void answer(bus *b, zmq_msg_t *identity, char frames[3][64], int n)
+{
+    replay_ctx r = { b->replay, identity, 0 };
+    char *end;
+    unsigned long long since = n >= 2 ? strtoull(frames[1], &end, 10) : 0;
+
+    if (n != 2 || strcmp(frames[0], "ICANHAZ?") != 0 || *frames[1] == '\0' || *end) {
+        reply_frames(&r, "ERROR", "expected [\"ICANHAZ?\", \"<seq>\"]", NULL);
+        return;
+    }
+    uint64_t oldest = 0;
+    r.last = since;
+    long sent = journal_replay(&b->journal, since, BUS_REPLAY_MAX, replay_one, &r,
+                               &oldest);
+    char last[32], first[32];
+    snprintf(last, sizeof(last), "%" PRIu64, r.last);
+    snprintf(first, sizeof(first), "%" PRIu64, oldest);
+    if (sent < 0)
+        reply_frames(&r, "ERROR", "cannot read the event journal", NULL);
+    else
+        reply_frames(&r, "KTHXBAI", last, first);
+}
+
+/* ZMQ_FD is edge-triggered: drain everything each time it fires. */
+static void on_replay(uv_poll_t *h, int status, int events)
+{
+    bus *b = h->data;
+    (void)status;
+    (void)events;
+    for (;;) {
+        int zevents = 0;
+        size_t sz = sizeof(zevents);
+        if (zmq_getsockopt(b->replay, ZMQ_EVENTS, &zevents, &sz) != 0 ||
+            !(zevents & ZMQ_POLLIN))
+            return;
+        zmq_msg_t identity;
+        zmq_msg_init(&identity);
+        if (zmq_msg_recv(&identity, b->replay, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&identity);
+            return;
+        }
+        char frames[3][64];
+        int n = zmq_msg_more(&identity) ? recv_request(b->replay, frames) : 0;
+        if (n >= 0)
+            answer(b, &identity, frames, n);
+        zmq_msg_close(&identity);
+    }
+}
+
+static void on_sync(uv_timer_t *t)
+{
+    bus *b = t->data;
+    journal_sync(&b->journal);
+}
+
+void bus_attach(bus *b, uv_loop_t *loop)
+{
+    uv_timer_init(loop, &b->sync_timer);
+    b->sync_timer.data = b;
+    uv_timer_start(&b->sync_timer, on_sync, JOURNAL_SYNC_MS, JOURNAL_SYNC_MS);
+    if (b->replay != NULL) {
+        int fd;
+        size_t sz = sizeof(fd);
+        zmq_getsockopt(b->replay, ZMQ_FD, &fd, &sz);
+        uv_poll_init(loop, &b->replay_poll, fd);
+        b->replay_poll.data = b;
+        uv_poll_start(&b->replay_poll, UV_READABLE, on_replay);
+        /* Requests that came before the poll started. */
+        on_replay(&b->replay_poll, 0, 0);
+    }
+    b->attached = 1;
+}
+
+void bus_detach(bus *b)
+{
+    if (!b->attached)
+        return;
+    uv_close((uv_handle_t *)&b->sync_timer, NULL);
+    if (b->replay != NULL)
+        uv_close((uv_handle_t *)&b->replay_poll, NULL);
+    b->attached = 0;
 }
 
 void bus_close(bus *b)
 {
     if (b->pub)
         zmq_close(b->pub);
+    if (b->replay)
+        zmq_close(b->replay);
     if (b->ctx)
         zmq_ctx_term(b->ctx);
-    free(b->endpoint);
+    journal_close(&b->journal);
     memset(b, 0, sizeof(*b));
 }

@@ -1,31 +1,63 @@
 /*
- * bus.h - the event bus: a ZeroMQ PUB socket.
+ * bus.h - the event bus: a ZeroMQ PUB socket, the event journal behind it,
+ * and a replay socket that answers "every event since seq N".
  *
- * Each event is two frames, the topic and a JSON object, and carries a
- * `seq` that grows by one per event.  Sending never blocks: a slow or
- * absent subscriber loses messages at the high-water mark, the daemon goes
- * on.  The socket belongs to the loop thread.
+ * Each event is two frames, the topic and a JSON object with a `seq` that
+ * grows by one per event and goes on across restarts.  Sending never
+ * blocks: a slow or absent subscriber loses messages at the high-water
+ * mark and fills the gap from the journal.  Everything here belongs to
+ * the loop thread.
+ *
+ * Replay (the zguide's Clone pattern): a DEALER sends ["ICANHAZ?", "<seq>"]
+ * and receives one [topic, json] message per kept event after <seq>, then
+ * ["KTHXBAI", "<last seq sent>", "<oldest seq kept>"].  At most
+ * BUS_REPLAY_MAX events are sent per request; ask again from the last.
  */
 #ifndef TD_BUS_H
 #define TD_BUS_H
 
+#include "journal.h"
+
 #include <jansson.h>
 #include <stdint.h>
+#include <uv.h>
+
+#define BUS_REPLAY_MAX 10000
 
 typedef struct bus {
     void *ctx;
     void *pub;
-    uint64_t seq;       /* the last seq sent */
-    char *endpoint;
+    void *replay;           /* ROUTER, or NULL */
+    uint64_t seq;           /* the last seq sent */
+    journal journal;
+    uv_poll_t replay_poll;
+    uv_timer_t sync_timer;
+    int attached;
 } bus;
 
-/* Binds the PUB socket.  Returns 0, or -1 with why filled. */
-int bus_open(bus *b, const char *endpoint, char *why, size_t whylen);
+typedef struct bus_options {
+    const char *publish;
+    const char *replay;         /* "" or NULL: no replay socket */
+    const char *journal_dir;
+    uint64_t journal_events;
+} bus_options;
+
+/* Opens the journal and binds the sockets.  0, or -1 with why filled. */
+int bus_open(bus *b, const bus_options *o, char *why, size_t whylen);
+/* Starts answering replay requests and syncing the journal from loop. */
+void bus_attach(bus *b, uv_loop_t *loop);
 /*
- * Publishes one event.  Adds "seq", "topic" and "time" to payload and takes
- * the reference.  Returns the seq used.
+ * Publishes one event: adds "seq", "topic" and "time" to payload (taking
+ * the reference), journals it, sends it.  Returns the seq used.
  */
 uint64_t bus_publish(bus *b, const char *topic, json_t *payload);
+/*
+ * Publishes a heartbeat: not journaled and without a seq of its own; it
+ * carries "last_seq" so that a quiet subscriber can still see a gap.
+ */
+void bus_heartbeat(bus *b, json_t *payload);
+/* Stops the loop handles (the sockets stay until bus_close). */
+void bus_detach(bus *b);
 void bus_close(bus *b);
 
 #endif

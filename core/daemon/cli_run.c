@@ -5,6 +5,9 @@
 
 #include "bus.h"
 #include "daemon.h"
+#include "paths.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 
@@ -50,7 +53,11 @@ int cmd_run(int argc, char **argv)
      * The bus is bound before the plugins load: subscribers that connect
      * while the daemon starts are then in place when daemon.ready goes out.
      */
-    if (bus_open(&b, c.publish, why, sizeof(why)) != 0) {
+    char *journal_dir = path_join(c.state, "journal");
+    bus_options bo = { c.publish, c.replay, journal_dir, (uint64_t)c.journal_events };
+    rc = bus_open(&b, &bo, why, sizeof(why));
+    free(journal_dir);
+    if (rc != 0) {
         fprintf(stderr, "transcriptd: %s\n", why);
         bus_close(&b);
         config_free(&c);

@@ -32,11 +32,14 @@ static const struct core_key {
     { "daemon", "work", K_PATH, F(work), "claimed files in progress" },
     { "daemon", "done", K_PATH, F(done), "processed source files" },
     { "daemon", "failed", K_PATH, F(failed), "failed files and their .error.json" },
+    { "daemon", "state", K_PATH, F(state), "the daemon's own state (event journal)" },
     { "daemon", "workers", K_INT, F(workers), "worker threads; 0 = one per core" },
     { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
+    { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
+    { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
     { "bus", "heartbeat", K_INT, F(heartbeat_ms), "milliseconds between daemon.heartbeat events; 0 = none" },
     { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
     { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
@@ -290,6 +293,9 @@ int config_load(config *c, const char *path)
     absolutize(&c->work);
     absolutize(&c->done);
     absolutize(&c->failed);
+    absolutize(&c->state);
+    if (c->journal_events < 1)
+        config_error(c, 0, "[bus] journal_events must be at least 1");
     if (c->heartbeat_ms < 0)
         config_error(c, 0, "[bus] heartbeat must be 0 or more milliseconds");
     if (c->workers < 0 || c->workers > 256)

@@ -32,12 +32,15 @@ typedef struct config {
     char *dir;              /* its folder: plugin paths resolve from here */
 
     char *inbox, *outbox, *work, *done, *failed;
+    char *state;            /* the daemon's own files: the event journal */
     long long workers;      /* 0 = one per core */
     bool fsync;
     long long max_file_size;
     char *log_level;
 
     char *publish;
+    char *replay;
+    long long journal_events;
     long long heartbeat_ms;
 
     char *plugin_path;      /* "" = next to the binary, then installed */

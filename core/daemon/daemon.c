@@ -47,6 +47,7 @@ static void finish(daemon_state *d)
     bus_publish(d->bus, "daemon.stopping",
                 json_pack("{s:I, s:I}", "done", (json_int_t)d->files_done,
                           "failed", (json_int_t)d->files_failed));
+    bus_detach(d->bus);
     uv_close((uv_handle_t *)&d->heartbeat, NULL);
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
@@ -173,7 +174,7 @@ static void on_signal(uv_signal_t *h, int signum)
 static void on_heartbeat(uv_timer_t *t)
 {
     daemon_state *d = t->data;
-    bus_publish(d->bus, "daemon.heartbeat",
+    bus_heartbeat(d->bus,
                 json_pack("{s:I, s:I, s:I, s:I, s:I, s:b}",
                           "uptime_ms", (json_int_t)(uv_now(d->loop) - d->started_ms),
                           "queued", (json_int_t)(d->pending.n + d->recovered.n + d->deferred.n),
@@ -221,6 +222,7 @@ static int start(daemon_state *d, td_buf *errors)
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
 
+    bus_attach(d->bus, d->loop);
     d->started_ms = uv_now(d->loop);
     uv_timer_init(d->loop, &d->heartbeat);
     d->heartbeat.data = d;

@@ -49,6 +49,7 @@ class Daemon:
         self.tmp = pathlib.Path(tmp)
         self.port = free_port()
         self.endpoint = f"tcp://127.0.0.1:{self.port}"
+        self.replay_endpoint = f"tcp://127.0.0.1:{free_port()}"
         for d in ("inbox", "outbox", "done", "failed"):
             setattr(self, d, self.tmp / d)
         self.work = self.inbox / ".work"
@@ -57,8 +58,10 @@ class Daemon:
             "[daemon]",
             f"inbox = {self.inbox}", f"outbox = {self.outbox}",
             f"work = {self.work}", f"done = {self.done}",
-            f"failed = {self.failed}", "workers = 2", "log_level = debug",
-            "[bus]", f"publish = {self.endpoint}", "heartbeat = 50",
+            f"failed = {self.failed}", f"state = {self.tmp / 'state'}",
+            "workers = 2", "log_level = debug",
+            "[bus]", f"publish = {self.endpoint}", f"replay = {self.replay_endpoint}",
+            "heartbeat = 50",
         ]
         if plugin_path:
             lines += ["[plugins]", f"path = {plugin_path}"]
@@ -89,10 +92,39 @@ class Daemon:
         return self
 
     def wait_subscribed(self, timeout=20):
-        """Waits until the bus reaches us.  A PUB socket drops what it sends
-        before a subscription arrives, so daemon.ready itself may be missed;
-        the first heartbeat (every 50 ms here) proves the link."""
-        self.wait_any(("daemon.ready", "daemon.heartbeat"), timeout)
+        """Waits until the bus reaches us, then fills in what was published
+        before (daemon.ready among it) from the replay socket, as a real
+        subscriber does.  The first heartbeat (every 50 ms here) proves the
+        subscription is live."""
+        self.wait_any(("daemon.heartbeat",), timeout)
+        self.fill_gaps()
+
+    def replay(self, since=0, timeout=5):
+        """Every event after seq since, from the daemon's journal."""
+        dealer = self.ctx.socket(zmq.DEALER)
+        dealer.connect(self.replay_endpoint)
+        dealer.send_multipart([b"ICANHAZ?", str(since).encode()])
+        events = []
+        try:
+            while True:
+                assert dealer.poll(timeout * 1000), "no replay answer"
+                frames = dealer.recv_multipart()
+                if frames[0] == b"KTHXBAI":
+                    return events, int(frames[1]), int(frames[2])
+                assert frames[0] != b"ERROR", frames
+                events.append((frames[0].decode(), json.loads(frames[1])))
+        finally:
+            dealer.close(linger=0)
+
+    def fill_gaps(self):
+        """Merges the journal into what the subscription saw, by seq."""
+        replayed, _, _ = self.replay(0)
+        have = {e["seq"] for t, e in self.seen if "seq" in e}
+        missing = [(t, e) for t, e in replayed if e["seq"] not in have]
+        beats = [(t, e) for t, e in self.seen if "seq" not in e]
+        events = sorted([(t, e) for t, e in self.seen if "seq" in e] + missing,
+                        key=lambda te: te[1]["seq"])
+        self.seen = events + beats
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         if self.proc is None:

@@ -60,23 +60,47 @@ def test_seq_increases_by_one(daemon):
         d.drop(f"f{i}.txt", CAPTIONS)
     for i in range(5):
         d.wait("transcript.done", f"f{i}.txt")
+    beats = [ev for t, ev in d.seen if t == "daemon.heartbeat"]
+    assert beats and all(b["uptime_ms"] >= 0 and "seq" not in b for b in beats)
     assert d.stop() == 0
     d.wait("daemon.stopping")
-    seqs = [ev["seq"] for _, ev in d.seen]
-    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
-    assert d.seen[-1][0] == "daemon.stopping"
-    beats = [ev for t, ev in d.seen if t == "daemon.heartbeat"]
-    assert beats and all(b["uptime_ms"] >= 0 for b in beats)
+    events = d.events()
+    assert [ev["seq"] for _, ev in events] == list(range(1, len(events) + 1))
+    assert events[0][0] == "daemon.ready"
+    assert events[-1][0] == "daemon.stopping"
+
+
+def test_ready_comes_after_the_startup_scan(daemon):
+    d = daemon()
+    d.drop("waiting.txt", CAPTIONS)
+    d.start()
+    ready = d.wait("daemon.ready")
+    received = d.wait("transcript.received", "waiting.txt")
+    assert received["seq"] < ready["seq"]
+    assert ready["workers"] == 2 and ready["inbox"] == str(d.inbox)
+    assert ready["chain"] == ["captions", "normalize", "stats", "json"]
+    assert d.stop() == 0
+
+
+def test_seq_goes_on_after_a_restart(daemon):
+    d = daemon().start()
+    d.drop("one.txt", CAPTIONS)
+    first = d.wait("transcript.done", "one.txt")["seq"]
+    assert d.stop() == 0
+    d.seen.clear()
+    d.start()
+    readies = [ev["seq"] for t, ev in d.events("daemon.ready")]
+    assert len(readies) == 2 and readies[1] > first + 1   # daemon.stopping between
+    seqs = [ev["seq"] for _, ev in d.events()]
+    assert seqs == list(range(1, len(seqs) + 1))          # no seq used twice
+    assert d.stop() == 0
 
 
 def test_file_dropped_while_stopped_is_processed_at_start(daemon):
     d = daemon()
     d.drop("early.txt", CAPTIONS)
     d.start()
-    d.wait_file(d.done / "early.txt")
-    doc = json.loads((d.outbox / "early.json").read_text())
-    assert doc["title"] == "Building a Birdhouse"
-    assert not (d.inbox / "early.txt").exists()
+    check_done(d, "early.txt", d.wait("transcript.done", "early.txt"))
     assert d.stop() == 0
 
 
@@ -85,9 +109,9 @@ def test_file_left_in_work_is_recovered(daemon):
     d.work.mkdir(parents=True)
     (d.work / "crashed.txt").write_text(CAPTIONS)
     d.start()
-    d.wait_file(d.done / "crashed.txt")
-    assert json.loads((d.outbox / "crashed.json").read_text())["segments"]
-    assert not (d.work / "crashed.txt").exists()
+    rec = d.wait("transcript.received", "crashed.txt")
+    assert rec["recovered"] is True
+    check_done(d, "crashed.txt", d.wait("transcript.done", "crashed.txt"))
     assert "crashed.txt: found in" in d.read_log()
     assert d.stop() == 0
 

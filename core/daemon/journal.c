@@ -1,0 +1,258 @@
+/*
+ * journal.c - see journal.h.
+ */
+#include "journal.h"
+
+#include "paths.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PREFIX "events-"
+#define SUFFIX ".log"
+
+/* The first seqs of the journal's files, sorted; caller frees. */
+static size_t list_files(const char *dir, uint64_t **out)
+{
+    DIR *d = opendir(dir);
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+
+    *out = NULL;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long long first;
+        char tail[8];
+        if (sscanf(e->d_name, PREFIX "%llu%7s", &first, tail) != 2 ||
+            strcmp(tail, SUFFIX) != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            uint64_t *nv = realloc(v, cap * sizeof(*v));
+            if (nv == NULL)
+                break;
+            v = nv;
+        }
+        v[n++] = first;
+    }
+    closedir(d);
+    /* Few files: insertion sort keeps this short. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && v[k - 1] > v[k]; k--) {
+            uint64_t t = v[k];
+            v[k] = v[k - 1];
+            v[k - 1] = t;
+        }
+    *out = v;
+    return n;
+}
+
+static void file_name(const journal *j, uint64_t first, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/" PREFIX "%020" PRIu64 SUFFIX, j->dir, first);
+}
+
+/*
+ * Reads the newest file to find the last seq and the count, and cuts off a
+ * line without its newline (the daemon died while writing it).
+ */
+static int recover_tail(journal *j, uint64_t first)
+{
+    char path[4096];
+    file_name(j, first, path, sizeof(path));
+    FILE *f = fopen(path, "r+");
+    if (f == NULL)
+        return -errno;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long good = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] != '\n')
+            break;
+        unsigned long long seq;
+        if (sscanf(line, "%llu\t", &seq) == 1) {
+            j->last_seq = seq;
+            j->file_count++;
+        }
+        good = ftell(f);
+    }
+    free(line);
+    int rc = ftruncate(fileno(f), good) == 0 ? 0 : -errno;
+    fclose(f);
+    return rc;
+}
+
+static int open_file(journal *j, uint64_t first)
+{
+    char path[4096];
+    file_name(j, first, path, sizeof(path));
+    j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    return j->fd < 0 ? -errno : 0;
+}
+
+int journal_open(journal *j, const char *dir, uint64_t max_events, char *why,
+                 size_t whylen)
+{
+    uint64_t *files;
+    int rc;
+
+    memset(j, 0, sizeof(*j));
+    j->fd = -1;
+    j->max_events = max_events ? max_events : 1;
+    j->per_file = j->max_events / 8 > 1000 ? j->max_events / 8 : 1000;
+    j->dir = strdup(dir);
+    if (j->dir == NULL || (rc = path_mkdirs(dir, 0750)) != 0) {
+        snprintf(why, whylen, "cannot create the event journal %s: %s", dir,
+                 strerror(j->dir ? -rc : ENOMEM));
+        return -1;
+    }
+    size_t n = list_files(dir, &files);
+    if (n > 0) {
+        rc = recover_tail(j, files[n - 1]);
+        if (rc == 0)
+            rc = open_file(j, files[n - 1]);
+    } else {
+        rc = 0;
+    }
+    free(files);
+    if (rc != 0) {
+        snprintf(why, whylen, "cannot open the event journal in %s: %s", dir,
+                 strerror(-rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Drops the oldest files while more than max_events are kept. */
+static void enforce_retention(journal *j)
+{
+    uint64_t *files;
+    size_t n = list_files(j->dir, &files);
+    for (size_t i = 0; i + 1 < n; i++) {
+        /* Events in files from i+1 on: last_seq - files[i+1] + 1. */
+        if (j->last_seq + 1 - files[i + 1] < j->max_events)
+            break;
+        char path[4096];
+        file_name(j, files[i], path, sizeof(path));
+        unlink(path);
+    }
+    free(files);
+}
+
+int journal_append(journal *j, uint64_t seq, const char *topic,
+                   const char *json, size_t len)
+{
+    if (j->fd < 0 || j->file_count >= j->per_file) {
+        if (j->fd >= 0) {
+            fdatasync(j->fd);
+            close(j->fd);
+            j->fd = -1;
+        }
+        int rc = open_file(j, seq);
+        if (rc != 0)
+            return rc;
+        j->file_count = 0;
+        enforce_retention(j);
+    }
+    char head[32];
+    int hn = snprintf(head, sizeof(head), "%" PRIu64 "\t", seq);
+    struct iovec parts[] = {
+        { head, (size_t)hn }, { (void *)topic, strlen(topic) }, { "\t", 1 },
+        { (void *)json, len }, { "\n", 1 },
+    };
+    /* One write per line, so a crash leaves at most one torn line. */
+    ssize_t total = 0;
+    for (size_t i = 0; i < 5; i++)
+        total += (ssize_t)parts[i].iov_len;
+    ssize_t w = writev(j->fd, parts, 5);
+    if (w != total)
+        return w < 0 ? -errno : -EIO;
+    j->last_seq = seq;
+    j->file_count++;
+    j->dirty = 1;
+    return 0;
+}
+
+static long replay_file(journal *j, uint64_t first, uint64_t since, size_t max,
+                        journal_fn fn, void *arg)
+{
+    char path[4096];
+    file_name(j, first, path, sizeof(path));
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return errno == ENOENT ? 0 : -errno;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long sent = 0;
+    while ((size_t)sent < max && (n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] != '\n')
+            break;
+        line[--n] = '\0';
+        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (t2 == NULL)
+            continue;
+        uint64_t seq = strtoull(line, NULL, 10);
+        if (seq <= since)
+            continue;
+        *t2 = '\0';
+        if (fn(arg, seq, t1 + 1, t2 + 1, (size_t)(line + n - t2 - 1)) != 0)
+            break;
+        sent++;
+    }
+    free(line);
+    fclose(f);
+    return sent;
+}
+
+long journal_replay(journal *j, uint64_t since, size_t max, journal_fn fn,
+                    void *arg, uint64_t *first)
+{
+    uint64_t *files;
+    size_t n = list_files(j->dir, &files);
+    long sent = 0;
+
+    if (first != NULL)
+        *first = n ? files[0] : j->last_seq + 1;
+    for (size_t i = 0; i < n && (size_t)sent < max; i++) {
+        /* Skip files that end before since. */
+        if (i + 1 < n && files[i + 1] <= since + 1)
+            continue;
+        long got = replay_file(j, files[i], since, max - (size_t)sent, fn, arg);
+        if (got < 0) {
+            sent = got;
+            break;
+        }
+        sent += got;
+    }
+    free(files);
+    return sent;
+}
+
+void journal_sync(journal *j)
+{
+    if (j->dirty && j->fd >= 0)
+        fdatasync(j->fd);
+    j->dirty = 0;
+}
+
+void journal_close(journal *j)
+{
+    journal_sync(j);
+    if (j->fd >= 0)
+        close(j->fd);
+    free(j->dir);
+    memset(j, 0, sizeof(*j));
+    j->fd = -1;
+}
