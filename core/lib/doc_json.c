@@ -27,8 +27,15 @@ typedef struct writer {
 
 static void put(writer *w, const char *s, size_t len)
 {
-    if (w->error == 0 && td_buf_append(w->out, s, len) != 0)
+    td_buf *b = w->out;
+    /* Most pieces are a few bytes and fit: copy without a call. */
+    if (b->len + len < b->cap) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+    } else if (w->error == 0 && td_buf_append(b, s, len) != 0) {
         w->error = ENOMEM;
+    }
 }
 
 #define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
@@ -280,6 +287,10 @@ static void write_summary(writer *w, const td_doc *doc)
 int td_doc_dump_json(const td_doc *doc, int indent, td_buf *out)
 {
     writer w = { .out = out, .indent = indent < 0 ? 0 : indent, .first = true };
+
+    /* Roughly the text plus the markup of each segment: one allocation. */
+    if (td_buf_reserve(out, doc->text_len * 2 + doc->segments.n * 120 + 4096) != 0)
+        return -ENOMEM;
 
     open_(&w, "{");
     key(&w, "schema"); cstring(&w, TD_DOC_SCHEMA);

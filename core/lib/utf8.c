@@ -133,7 +133,16 @@ size_t td_text_word_count(const char *str, size_t len)
     bool in_word = false;
 
     while (i < len) {
-        size_t n = s[i] > ' ' && s[i] < 0x80 ? 0 : space_len(s + i, len - i);
+        /* Printable ASCII first: by far the most common byte. */
+        if (s[i] > ' ' && s[i] < 0x80) {
+            words += !in_word;
+            in_word = true;
+            i++;
+            while (i < len && s[i] > ' ' && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        size_t n = space_len(s + i, len - i);
         if (n) {
             in_word = false;
             i += n;
