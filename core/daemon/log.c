@@ -51,9 +51,12 @@ static void vlog(int level, const char *file, const char *plugin,
     fprintf(stderr, "transcriptd: %s: ", level_name(level));
     if (file != NULL)
         fprintf(stderr, "%s: ", file);
-    if (plugin != NULL)
+    /* "plugin tags (clean): ..." or, for the daemon's own steps, "decode: ...". */
+    if (plugin != NULL && strcmp(plugin, "core") != 0)
         fprintf(stderr, "plugin %s%s%s%s: ", plugin, stage ? " (" : "",
                 stage ? stage : "", stage ? ")" : "");
+    else if (stage != NULL)
+        fprintf(stderr, "%s: ", stage);
     fprintf(stderr, "%s\n", msg);
     pthread_mutex_unlock(&log_lock);
 }
