@@ -9,6 +9,7 @@
 
 #include "bus.h"
 #include "job.h"
+#include "internal.h"
 #include "log.h"
 #include "paths.h"
 #include "pool.h"
@@ -97,7 +98,8 @@ static void start_job(daemon_state *d, const char *name, bool recovered)
     j->task.done = on_job_done;
     d->inflight++;
     bus_publish(d->bus, "transcript.received",
-                json_pack("{s:s, s:s, s:b}", "source", name, "path", j->path,
+                json_pack("{s:s, s:o, s:b}", "source", j->label,
+                          "path", td__json_string_lossy(j->path),
                           "recovered", recovered));
     pool_submit(&d->pool, &j->task);
 }

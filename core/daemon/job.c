@@ -16,6 +16,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * File names are bytes; JSON wants UTF-8.  Invalid sequences become U+FFFD
+ * so that events and error files can always name the file.
+ */
+static char *valid_utf8(const char *s)
+{
+    td_buf out = TD_BUF_INIT;
+    td_decode_info info;
+    if (td_decode(s, strlen(s), &out, &info) != 0) {
+        td_buf_free(&out);
+        return NULL;
+    }
+    return out.data;
+}
+
 job *job_new(const char *name, const char *path, const chain *ch,
              const job_env *env)
 {
@@ -23,10 +38,11 @@ job *job_new(const char *name, const char *path, const chain *ch,
     if (j == NULL)
         return NULL;
     j->name = strdup(name);
+    j->label = valid_utf8(name);
     j->path = strdup(path);
     j->chain = ch;
     j->env = env;
-    if (j->name == NULL || j->path == NULL) {
+    if (j->name == NULL || j->label == NULL || j->path == NULL) {
         job_free(j);
         return NULL;
     }
@@ -38,6 +54,7 @@ void job_free(job *j)
     if (j == NULL)
         return;
     free(j->name);
+    free(j->label);
     free(j->path);
     json_decref(j->event);
     free(j);
@@ -116,7 +133,7 @@ static char *write_error_file(const job *j, const chain_failure *f)
 {
     char when[32], *path = NULL, *tmp = NULL;
     iso_time(when);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "file", j->name,
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "file", j->label,
                           "plugin", f->plugin, "stage", f->stage,
                           "message", f->message, "time", when);
     td_buf name = TD_BUF_INIT;
@@ -129,7 +146,7 @@ static char *write_error_file(const job *j, const chain_failure *f)
     if (path == NULL || tmp == NULL ||
         json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
         rename(tmp, path) != 0) {
-        log_file(LOG_ERR, j->name, NULL, NULL, "cannot write %s: %s",
+        log_file(LOG_ERR, j->label, NULL, NULL, "cannot write %s: %s",
                  path ? path : "error file", strerror(errno));
         unlink(tmp);
         free(path);
@@ -159,7 +176,7 @@ static char *move_source(const job *j, const char *dir)
     if (to == NULL)
         return NULL;
     if (rename(j->path, to) != 0) {
-        log_file(LOG_ERR, j->name, NULL, NULL, "cannot move to %s: %s", dir,
+        log_file(LOG_ERR, j->label, NULL, NULL, "cannot move to %s: %s", dir,
                  strerror(errno));
         free(to);
         return NULL;
@@ -194,29 +211,37 @@ static json_t *done_event(const job *j, const td_doc *doc, json_t *outputs,
     size_t words;
     measure(doc, &duration, &words);
     const char *title = td_doc_title(doc);
-    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:o, s:s?, s:f}",
-                     "source", j->name, "id", td_doc_source_id(doc),
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:o, s:o*, s:f}",
+                     "source", j->label, "id", td_doc_source_id(doc),
                      "format", td_doc_format(doc), "title", title,
                      "duration", duration < 0 ? json_null()
                                               : json_real(duration / 1000.0),
                      "words", (json_int_t)words,
                      "segments", (json_int_t)td_doc_segment_count(doc),
-                     "outputs", outputs, "path", moved, "ms", ms);
+                     "outputs", outputs,
+                     "path", moved ? td__json_string_lossy(moved) : NULL, "ms", ms);
 }
 
-static void job_failed(job *j, const chain_failure *f, const char *id)
+static void job_failed(job *j, chain_failure *f, const char *id)
 {
-    log_file(LOG_ERR, j->name, f->plugin, f->stage, "%s", f->message);
+    /* A plugin's message may not be valid UTF-8; the events must be. */
+    char *message = valid_utf8(f->message);
+    if (message != NULL) {
+        snprintf(f->message, sizeof(f->message), "%s", message);
+        free(message);
+    }
+    log_file(LOG_ERR, j->label, f->plugin, f->stage, "%s", f->message);
     char *error_file = NULL, *moved = NULL;
     if (j->env->failed != NULL) {
         error_file = write_error_file(j, f);
         moved = move_source(j, j->env->failed);
     }
     j->ok = false;
-    j->event = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?}",
-                         "source", j->name, "id", id, "plugin", f->plugin,
+    j->event = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o*, s:o*}",
+                         "source", j->label, "id", id, "plugin", f->plugin,
                          "stage", f->stage, "error", f->message,
-                         "error_file", error_file, "path", moved);
+                         "error_file", error_file ? td__json_string_lossy(error_file) : NULL,
+                         "path", moved ? td__json_string_lossy(moved) : NULL);
     free(error_file);
     free(moved);
 }
@@ -234,7 +259,7 @@ void job_run(job *j)
     char *bytes = read_source(j, &len, &f);
     if (bytes == NULL)
         goto failed;
-    doc = td_doc_new(j->name, bytes, len, &err);
+    doc = td_doc_new(j->label, bytes, len, &err);
     free(bytes);
     if (doc == NULL) {
         f = (chain_failure){ "core", "decode", "" };

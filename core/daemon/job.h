@@ -23,6 +23,7 @@ typedef struct job_env {
 typedef struct job {
     pool_task task;         /* first: a job is a pool task */
     char *name;             /* the file's name in the drop folder */
+    char *label;            /* the name as valid UTF-8, for JSON and logs */
     char *path;             /* where it is read from */
     const chain *chain;
     const job_env *env;

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *td_version(void)
 {
@@ -20,6 +21,19 @@ int td_error_set(td_error *err, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
+}
+
+json_t *td__json_string_lossy(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j != NULL || s == NULL)
+        return j;
+    td_buf fixed = TD_BUF_INIT;
+    td_decode_info info;
+    if (td_decode(s, strlen(s), &fixed, &info) == 0)
+        j = json_string(fixed.data);
+    td_buf_free(&fixed);
+    return j;
 }
 
 void td__input_from_doc(td_input *in, const td_doc *doc)

@@ -17,6 +17,12 @@ struct td_input {
 
 TD_API void td__input_from_doc(td_input *in, const td_doc *doc);
 
+/*
+ * A JSON string of s, with invalid UTF-8 replaced by U+FFFD: file names
+ * are bytes, and events must still name them.
+ */
+TD_API json_t *td__json_string_lossy(const char *s);
+
 /* The plugin now running, for td_doc_count_change(). */
 TD_API void td__doc_set_running(td_doc *doc, const char *plugin);
 /* Removes the segments plugins marked with td_segment_drop(). */

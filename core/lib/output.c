@@ -233,7 +233,7 @@ int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err)
             goto fail;
         }
         if (outputs)
-            json_object_set_new(outputs, o->ext, json_string(o->final_path));
+            json_object_set_new(outputs, o->ext, td__json_string_lossy(o->final_path));
         output_release(o, false);
     }
     if (doc->sync && doc->outputs && (rc = sync_dir(doc->outdir)) != 0) {

@@ -197,3 +197,53 @@ def test_check_config_accepts_the_shipped_default():
     r = run_cli("check-config", "-c", ROOT / "conf" / "transcriptd.conf")
     assert r.returncode == 0, r.stderr
     assert "OK" in r.stdout
+
+
+QUEUE_LIMIT = "/proc/sys/fs/inotify/max_queued_events"
+
+
+def test_inotify_overflow_rescans(daemon):
+    """A stalled loop overflows the kernel's event queue; the rescan finds
+    every file anyway.  Needs root to shrink the queue for this daemon."""
+    try:
+        original = open(QUEUE_LIMIT).read().strip()
+        with open(QUEUE_LIMIT, "w") as f:
+            f.write("8")
+    except OSError as e:
+        pytest.skip(f"cannot shrink the inotify queue: {e}")
+    try:
+        d = daemon().start()          # its inotify instance gets the small queue
+    finally:
+        with open(QUEUE_LIMIT, "w") as f:
+            f.write(original)
+    d.proc.send_signal(signal.SIGSTOP)
+    try:
+        for i in range(40):
+            d.drop(f"o{i:02d}.txt", CAPTIONS)
+    finally:
+        d.proc.send_signal(signal.SIGCONT)
+    for i in range(40):
+        d.wait("transcript.done", f"o{i:02d}.txt")
+    assert "inotify queue overflowed" in d.read_log()
+    assert sorted(os.listdir(d.done)) == [f"o{i:02d}.txt" for i in range(40)]
+    assert d.stop() == 0
+
+
+@pytest.mark.parametrize("name", [
+    "with spaces.txt", "new\nline.txt", "-leading-dash.txt", "caf\xe9-latin1.txt",
+], ids=["spaces", "newline", "dash", "invalid-utf8"])
+def test_awkward_names(daemon, name):
+    raw = name.encode("latin-1") if "\xe9" in name else name.encode()
+    d = daemon().start()
+    stage = d.tmp / ".stage"
+    stage.mkdir(exist_ok=True)
+    (stage / "x").write_text(CAPTIONS)
+    os.rename(stage / "x", os.path.join(os.fsencode(d.inbox), raw))
+    shown = raw.decode("utf-8", errors="replace")
+    ev = d.wait("transcript.done", shown)
+    assert os.path.exists(os.path.join(os.fsencode(d.done), raw))
+    # The output is named from the raw bytes; the JSON names the file in UTF-8.
+    out = os.path.join(os.fsencode(d.outbox), os.path.splitext(raw)[0] + b".json")
+    with open(out, "rb") as f:
+        assert json.loads(f.read())["source"]["name"] == shown
+    assert d.stop() == 0
