@@ -75,9 +75,18 @@ def test_install_puts_everything_in_place(prefix):
     assert (prefix / "share/transcriptd/conf").is_dir()
     for name in ("captions", "normalize", "stats", "json"):
         assert (lib / "transcriptd/plugins" / f"{name}.so").is_file()
-    # The shipped config is the built-in one, byte for byte.
-    assert ((prefix / "etc/transcriptd/transcriptd.conf").read_bytes()
-            == (ROOT / "conf/transcriptd.conf").read_bytes())
+    # The installed config is the built-in one with the service's folders.
+    conf = (prefix / "etc/transcriptd/transcriptd.conf").read_text()
+    builtin = (ROOT / "conf/transcriptd.conf").read_text()
+    for key, value in (("inbox", "inbox"), ("outbox", "outbox"), ("work", "inbox/.work"),
+                       ("done", "done"), ("failed", "failed"), ("state", "state")):
+        assert f"\n{key} = {value}\n" in builtin
+        builtin = builtin.replace(f"\n{key} = {value}\n",
+                                  f"\n{key} = /var/lib/transcriptd/{value}\n")
+    assert conf.endswith(builtin) and conf.startswith("# Installed for the transcriptd service")
+    r = run([prefix / "bin/transcriptd", "check-config", "-c",
+             prefix / "etc/transcriptd/transcriptd.conf"], env=daemon_env())
+    assert ": OK (" in r.stdout and "plugins in the chain)" in r.stdout
     # The unit runs the installed binary on the installed config.
     unit = (prefix / "lib/systemd/system/transcriptd.service").read_text()
     assert f"ExecStart={prefix}/bin/transcriptd run -c {prefix}/etc/transcriptd/" \
