@@ -124,19 +124,23 @@ def test_reload_good_and_bad_config_while_files_flow(daemon):
 def test_reload_keeps_folders_and_names_what_needs_a_restart(daemon, tmp_path):
     d = daemon().start()
     text = d.conf.read_text().replace("workers = 2", "workers = 3").replace(
-        f"outbox = {d.outbox}", f"outbox = {tmp_path / 'elsewhere'}")
+        f"outbox = {d.outbox}", f"outbox = {tmp_path / 'elsewhere'}").replace(
+        "log_level = debug", "log_level = warning")
     d.conf.write_text(text)
     d.proc.send_signal(signal.SIGHUP)
     d.wait("daemon.reloaded")
+    chatty = d.read_log().count(": info: ") + d.read_log().count(": debug: ")
     d.drop("after.txt", CAPTIONS)
     ev = d.wait("transcript.done", "after.txt")
     assert ev["outputs"]["json"] == str(d.outbox / "after.json")
+    assert status(d)["workers"] == 2
+    assert d.stop() == 0
     log = d.read_log()
     assert "[daemon] workers changed; that takes a restart" in log
     assert "[daemon] outbox changed; that takes a restart" in log
     assert "[daemon] inbox changed" not in log
-    assert status(d)["workers"] == 2
-    assert d.stop() == 0
+    # The new log level took effect: nothing below warning since.
+    assert log.count(": info: ") + log.count(": debug: ") == chatty
 
 
 def test_sigterm_during_a_burst_loses_nothing(daemon):
