@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #define MAX_FRAMES 8
@@ -29,6 +30,9 @@ int control_open(control *c, const char *endpoint, char *why, size_t whylen)
                  zmq_strerror(zmq_errno()));
         return -1;
     }
+    /* ZeroMQ leaves the file of an ipc:// socket behind; we do not. */
+    if (strncmp(endpoint, "ipc://", 6) == 0 && endpoint[6] != '@')
+        c->ipc_path = strdup(endpoint + 6);
     return 0;
 }
 
@@ -132,6 +136,9 @@ void control_close(control *c)
         zmq_close(c->sock);
     if (c->ctx)
         zmq_ctx_term(c->ctx);
+    if (c->ipc_path)
+        unlink(c->ipc_path);
+    free(c->ipc_path);
     memset(c, 0, sizeof(*c));
 }
 

@@ -21,6 +21,7 @@ typedef struct control {
     int attached;
     status_fn status;
     void *arg;
+    char *ipc_path;         /* the socket file, removed at close */
 } control;
 
 /* Binds endpoint ("" or NULL: no socket).  0, or -1 with why filled. */

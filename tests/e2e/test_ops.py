@@ -6,6 +6,7 @@ import os
 import pathlib
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -207,11 +208,13 @@ def test_status_reports_what_was_processed(daemon):
     assert r.returncode == 1 and "no answer" in r.stderr
 
 
-def test_status_socket_is_in_the_state_folder_and_private(daemon):
+def test_status_socket_is_in_the_state_folder(daemon):
     d = daemon().start()
     sock = d.tmp / "state" / "control.sock"
-    assert sock.exists()
+    assert stat.S_ISSOCK(sock.stat().st_mode)
+    assert status(d)["pid"] == d.proc.pid
     assert d.stop() == 0
+    assert not sock.exists()        # removed at exit
 
 
 def http_get(port, path, method="GET"):
