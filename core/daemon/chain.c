@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *stage_name(td_kind kind)
 {
@@ -29,7 +30,7 @@ static void err_line(td_buf *errors, const config *c, int line, const char *msg)
 static bool core_section(const char *s)
 {
     return !strcmp(s, "daemon") || !strcmp(s, "bus") || !strcmp(s, "plugins") ||
-           !strcmp(s, "pipeline");
+           !strcmp(s, "pipeline") || !strcmp(s, "metrics");
 }
 
 static int add_stage(chain *ch, const plugin_ref *ref)
@@ -175,6 +176,49 @@ void chain_free(chain *ch)
     memset(ch, 0, sizeof(*ch));
 }
 
+chain *chain_new(const config *c, td_buf *errors)
+{
+    chain *ch = malloc(sizeof(*ch));
+    if (ch == NULL) {
+        td_buf_printf(errors, "out of memory\n");
+        return NULL;
+    }
+    if (chain_build(ch, c, errors) != 0) {
+        chain_free(ch);
+        free(ch);
+        return NULL;
+    }
+    ch->refs = 1;
+    return ch;
+}
+
+chain *chain_ref(chain *ch)
+{
+    ch->refs++;
+    return ch;
+}
+
+void chain_unref(chain *ch)
+{
+    if (ch != NULL && --ch->refs == 0) {
+        chain_free(ch);
+        free(ch);
+    }
+}
+
+void chain_time_stages(chain *ch, timing_table *t)
+{
+    for (size_t i = 0; i < ch->nstages; i++)
+        ch->stages[i].timing = timing_get(t, ch->stages[i].p->name);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int fail(chain_failure *f, const char *plugin, const char *where,
                 const char *msg)
 {
@@ -208,9 +252,12 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
 static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
 {
     td_error err = { "" };
+    uint64_t t0 = s->timing ? now_ns() : 0;
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
     td__doc_set_running(doc, NULL);
+    if (s->timing)
+        timing_record(s->timing, now_ns() - t0);
     if (rc != 0)
         return fail(f, s->p->name, stage_name(s->p->kind),
                     err.message[0] ? err.message : "failed without a reason");

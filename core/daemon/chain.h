@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "loader.h"
+#include "timing.h"
 
 typedef struct stage {
     const td_plugin *p;
@@ -17,12 +18,14 @@ typedef struct stage {
     td_options *opts;
     void *state;
     bool inited;
+    stage_timing *timing;   /* where run() times go; NULL: not timed */
 } stage;
 
 typedef struct chain {
     registry reg;
     stage *stages;          /* parsers, cleaners, summarizers, exporters */
     size_t nstages;
+    unsigned refs;          /* see chain_ref(); loop thread only */
 } chain;
 
 /* Where a document failed. */
@@ -49,5 +52,17 @@ void chain_free(chain *ch);
 int chain_run(const chain *ch, td_doc *doc, chain_failure *f);
 
 const char *stage_name(td_kind kind);
+
+/*
+ * The daemon's chains are shared by the jobs running on them, so that a
+ * reload can swap in a new chain while files in flight finish on the old
+ * one.  A chain from chain_new() starts with one reference; the last
+ * chain_unref() frees it.  Loop thread only.
+ */
+chain *chain_new(const config *c, td_buf *errors);
+chain *chain_ref(chain *ch);
+void chain_unref(chain *ch);
+/* Points every stage at its plugin's entry in t. */
+void chain_time_stages(chain *ch, timing_table *t);
 
 #endif

@@ -17,8 +17,7 @@ int cli_common_opt(cli_common *cc, int opt, const char *arg)
     }
 }
 
-/* -v and -q move the level from the config's. */
-static void apply_log_level(const cli_common *cc, const config *c)
+void cli_apply_log_level(const cli_common *cc, const config *c)
 {
     int level = log_level_from_name(c->log_level);
     if (level < 0)
@@ -53,7 +52,7 @@ int cli_load_config(const cli_common *cc, config *c)
         refuse(c);
         return 1;
     }
-    apply_log_level(cc, c);
+    cli_apply_log_level(cc, c);
     return 0;
 }
 
@@ -68,6 +67,18 @@ int cli_load_chain(config *c, chain *ch)
     }
     td_buf_free(&errors);
     return rc ? 1 : 0;
+}
+
+chain *cli_load_chain_new(config *c)
+{
+    td_buf errors = TD_BUF_INIT;
+    chain *ch = chain_new(c, &errors);
+    if (ch == NULL) {
+        fputs(errors.data ? errors.data : "out of memory\n", stderr);
+        refuse(c);
+    }
+    td_buf_free(&errors);
+    return ch;
 }
 
 int cli_load(const cli_common *cc, config *c, chain *ch)

@@ -34,10 +34,15 @@ int cli_load(const cli_common *cc, config *c, chain *ch);
 /* The two halves of cli_load(), for a command that works in between. */
 int cli_load_config(const cli_common *cc, config *c);
 int cli_load_chain(config *c, chain *ch);
+/* cli_load_chain() for a shared chain (chain_new()); NULL on errors. */
+chain *cli_load_chain_new(config *c);
+/* Sets the log level: the config's, moved by -v and -q. */
+void cli_apply_log_level(const cli_common *cc, const config *c);
 
 int cmd_run(int argc, char **argv);
 int cmd_process(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

@@ -16,7 +16,7 @@
 
 typedef struct batch {
     pool pool;
-    const chain *ch;
+    chain *ch;
     const job_env *env;
     char **files;
     int nfiles;

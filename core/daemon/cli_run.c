@@ -39,12 +39,12 @@ int cmd_run(int argc, char **argv)
 {
     cli_common cc = { 0 };
     config c;
-    chain ch;
+    chain *ch;
 
     bus b;
     char why[512];
 
-    int rc = parse_common(argc, argv, &cc, "transcriptd run [-c FILE] [-v|-q]");
+    int rc = parse_common(argc, argv, &cc, "transcriptd run [-c FILE] [-v|-q]  (SIGHUP reloads the config)");
     if (rc >= 0)
         return rc;
     if (cli_load_config(&cc, &c) != 0)
@@ -63,13 +63,12 @@ int cmd_run(int argc, char **argv)
         config_free(&c);
         return 1;
     }
-    if (cli_load_chain(&c, &ch) != 0) {
+    if ((ch = cli_load_chain_new(&c)) == NULL) {
         bus_close(&b);
         return 1;
     }
-    rc = daemon_run(&c, &ch, &b);
+    rc = daemon_run(&c, ch, &b, &cc);
     bus_close(&b);
-    chain_free(&ch);
     config_free(&c);
     return rc;
 }

@@ -37,10 +37,12 @@ static const struct core_key {
     { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
+    { "daemon", "control", K_STRING, F(control), "ZeroMQ endpoint `transcriptd status` asks; ipc:// paths are from the state folder; empty = none" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
     { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
     { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
     { "bus", "heartbeat", K_INT, F(heartbeat_ms), "milliseconds between daemon.heartbeat events; 0 = none" },
+    { "metrics", "listen", K_STRING, F(metrics_listen), "HOST:PORT serving GET /metrics (Prometheus); empty = none" },
     { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
     { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
     { "pipeline", "cleaners", K_LIST, F(cleaners), "cleaners, in run order" },
@@ -53,7 +55,7 @@ static const struct core_key {
 static bool core_section(const char *s)
 {
     return !strcmp(s, "daemon") || !strcmp(s, "bus") || !strcmp(s, "plugins") ||
-           !strcmp(s, "pipeline");
+           !strcmp(s, "pipeline") || !strcmp(s, "metrics");
 }
 
 /* State of one parse: which file, which line, which lists were reset. */
@@ -253,6 +255,26 @@ static int parse_source(config *c, const char *file, FILE *fp, const char *str)
     return rc;
 }
 
+/* A relative ipc:// socket lives in the state folder. */
+static void place_control(config *c)
+{
+    if (strncmp(c->control, "ipc://", 6) != 0)
+        return;
+    const char *p = c->control + 6;
+    if (p[0] != '/') {
+        td_buf b = TD_BUF_INIT;
+        td_buf_printf(&b, "ipc://%s/%s", c->state, p[0] == '.' && p[1] == '/' ? p + 2 : p);
+        if (b.data != NULL) {
+            free(c->control);
+            c->control = b.data;
+        }
+    }
+    /* sun_path holds 108 bytes with its terminator. */
+    if (strlen(c->control) - 6 > 107)
+        config_error(c, 0, "[daemon] control: socket path %s is longer than "
+                     "107 bytes; give a shorter one", c->control + 6);
+}
+
 static void absolutize(char **path)
 {
     char *abs = path_absolute(*path);
@@ -294,6 +316,7 @@ int config_load(config *c, const char *path)
     absolutize(&c->done);
     absolutize(&c->failed);
     absolutize(&c->state);
+    place_control(c);
     if (c->journal_events < 1)
         config_error(c, 0, "[bus] journal_events must be at least 1");
     if (c->heartbeat_ms < 0)
@@ -333,6 +356,42 @@ void config_free(config *c)
     entries_free(c->sections, c->nsections);
     td_buf_free(&c->errors);
     memset(c, 0, sizeof(*c));
+}
+
+static const char *const RESTART_KEYS[] = {
+    "daemon.inbox", "daemon.outbox", "daemon.work", "daemon.done",
+    "daemon.failed", "daemon.state", "daemon.workers", "daemon.control",
+    "bus.publish", "bus.replay", "bus.journal_events", "metrics.listen",
+};
+
+static bool needs_restart(const struct core_key *k)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s.%s", k->section, k->key);
+    for (size_t i = 0; i < sizeof(RESTART_KEYS) / sizeof(RESTART_KEYS[0]); i++)
+        if (strcmp(RESTART_KEYS[i], name) == 0)
+            return true;
+    return false;
+}
+
+void config_restart_changes(const config *old, const config *new_,
+                            void (*fn)(const char *section, const char *key,
+                                       void *arg), void *arg)
+{
+    for (size_t k = 0; k < NKEYS; k++) {
+        const struct core_key *key = &CORE_KEYS[k];
+        const void *a = (const char *)old + key->offset;
+        const void *b = (const char *)new_ + key->offset;
+        bool same = true;
+        if (!needs_restart(key))
+            continue;
+        if (key->kind == K_PATH || key->kind == K_STRING)
+            same = strcmp(*(char *const *)a, *(char *const *)b) == 0;
+        else if (key->kind == K_INT)
+            same = *(const long long *)a == *(const long long *)b;
+        if (!same)
+            fn(key->section, key->key, arg);
+    }
 }
 
 void config_print_keys(void)

@@ -37,11 +37,14 @@ typedef struct config {
     bool fsync;
     long long max_file_size;
     char *log_level;
+    char *control;          /* ZeroMQ endpoint for `transcriptd status`; "" = none */
 
     char *publish;
     char *replay;
     long long journal_events;
     long long heartbeat_ms;
+
+    char *metrics_listen;   /* HOST:PORT of the Prometheus endpoint; "" = none */
 
     char *plugin_path;      /* "" = next to the binary, then installed */
 
@@ -67,6 +70,14 @@ typedef struct config {
 int config_load(config *c, const char *path);
 void config_free(config *c);
 void config_error(config *c, int line, const char *fmt, ...) TD_PRINTF(3, 4);
+
+/*
+ * Calls fn for every key whose new value a running daemon cannot take
+ * without a restart (folders, sockets, workers), when old and new differ.
+ */
+void config_restart_changes(const config *old, const config *new_,
+                            void (*fn)(const char *section, const char *key,
+                                       void *arg), void *arg);
 
 /* One line per key of the daemon's own sections, for --help output. */
 void config_print_keys(void);

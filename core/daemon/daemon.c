@@ -8,30 +8,41 @@
 #include "daemon.h"
 
 #include "bus.h"
+#include "control.h"
 #include "job.h"
 #include "internal.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "paths.h"
 #include "pool.h"
 #include "spool.h"
 #include "watch.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 typedef struct daemon_state {
     uv_loop_t *loop;
-    const config *c;
-    const chain *ch;
+    const config *c;        /* as started: folders and sockets come from here */
+    const cli_common *cc;   /* the config's path and -v/-q, for reloads */
+    chain *ch;              /* the current chain; jobs hold their own ref */
     job_env env;
     bus *bus;
     pool pool;
     watch watch;
-    uv_signal_t sigint, sigterm;
+    control control;
+    metrics metrics;
+    notifier notify;
+    timing_table timings;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t heartbeat;
     uint64_t started_ms;
+    unsigned long long reloads, reloads_refused;
     nameq recovered;        /* claimed before a crash: already in work/ */
     nameq pending;          /* in the drop folder, not yet claimed */
     nameq deferred;         /* a file of the same name is still in work/ */
@@ -43,15 +54,24 @@ typedef struct daemon_state {
 
 static void dispatch(daemon_state *d);
 
+static size_t queued(const daemon_state *d)
+{
+    return d->pending.n + d->recovered.n + d->deferred.n;
+}
+
 static void finish(daemon_state *d)
 {
     bus_publish(d->bus, "daemon.stopping",
                 json_pack("{s:I, s:I}", "done", (json_int_t)d->files_done,
                           "failed", (json_int_t)d->files_failed));
     bus_detach(d->bus);
+    control_detach(&d->control);
+    metrics_stop(&d->metrics);
+    notify_stop(&d->notify);
     uv_close((uv_handle_t *)&d->heartbeat, NULL);
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
+    uv_close((uv_handle_t *)&d->sighup, NULL);
     pool_stop(&d->pool);
 }
 
@@ -68,6 +88,8 @@ static void on_job_done(pool_task *t)
     bus_publish(d->bus, j->ok ? "transcript.done" : "transcript.failed",
                 j->event);
     j->event = NULL;
+    /* The last file of a replaced chain frees it. */
+    chain_unref(j->chain);
     job_free(j);
 
     /* A name that waited for this one's work/ slot may go now. */
@@ -93,6 +115,7 @@ static void start_job(daemon_state *d, const char *name, bool recovered)
         log_file(LOG_ERR, name, NULL, NULL, "out of memory; left in %s", d->c->work);
         return;
     }
+    chain_ref(d->ch);
     j->owner = d;
     j->task.work = job_work;
     j->task.done = on_job_done;
@@ -168,6 +191,7 @@ static void on_signal(uv_signal_t *h, int signum)
     log_info("%s: finishing %zu file(s) in flight, then stopping",
              strsignal(signum), d->inflight);
     d->stopping = true;
+    notify_stopping(&d->notify);
     watch_stop(&d->watch);
     if (d->inflight == 0)
         finish(d);
@@ -179,22 +203,158 @@ static void on_heartbeat(uv_timer_t *t)
     bus_heartbeat(d->bus,
                 json_pack("{s:I, s:I, s:I, s:I, s:I, s:b}",
                           "uptime_ms", (json_int_t)(uv_now(d->loop) - d->started_ms),
-                          "queued", (json_int_t)(d->pending.n + d->recovered.n + d->deferred.n),
+                          "queued", (json_int_t)queued(d),
                           "in_flight", (json_int_t)d->inflight,
                           "done", (json_int_t)d->files_done,
                           "failed", (json_int_t)d->files_failed,
                           "stopping", d->stopping));
 }
 
-static json_t *ready_payload(const daemon_state *d)
+static json_t *chain_names(const chain *ch)
 {
     json_t *plugins = json_array();
-    for (size_t i = 0; i < d->ch->nstages; i++)
-        json_array_append_new(plugins, json_string(d->ch->stages[i].p->name));
+    for (size_t i = 0; i < ch->nstages; i++)
+        json_array_append_new(plugins, json_string(ch->stages[i].p->name));
+    return plugins;
+}
+
+static json_t *ready_payload(const daemon_state *d)
+{
     return json_pack("{s:i, s:s, s:s, s:s, s:I, s:o}", "pid", (int)getpid(),
                      "version", TD_VERSION_STRING, "inbox", d->c->inbox,
                      "outbox", d->c->outbox, "workers", (json_int_t)d->pool.nthreads,
-                     "chain", plugins);
+                     "chain", chain_names(d->ch));
+}
+
+/* ---- status: the control socket, the metrics endpoint, systemd ------------ */
+
+static void counters(void *arg, daemon_counters *out)
+{
+    daemon_state *d = arg;
+    *out = (daemon_counters){
+        .pid = (int)getpid(),
+        .uptime_s = (uv_now(d->loop) - d->started_ms) / 1000.0,
+        .queued = queued(d), .in_flight = d->inflight,
+        .done = d->files_done, .failed = d->files_failed,
+        .reloads = d->reloads, .reloads_refused = d->reloads_refused,
+        .workers = d->pool.nthreads, .stopping = d->stopping,
+        .chain = d->ch, .timings = &d->timings,
+    };
+}
+
+static void status_line(void *arg, char *buf, size_t len)
+{
+    daemon_state *d = arg;
+    snprintf(buf, len, "%llu done, %llu failed, %zu queued, %zu in flight%s",
+             d->files_done, d->files_failed, queued(d), d->inflight,
+             d->stopping ? "; stopping" : "");
+}
+
+/* ---- reload (SIGHUP) --------------------------------------------------------- */
+
+static void refuse_reload(daemon_state *d, const char *source, const char *errors)
+{
+    size_t len = errors ? strlen(errors) : 0;
+    while (len > 0 && errors[len - 1] == '\n')
+        len--;
+    d->reloads_refused++;
+    log_error("reload refused, still running the previous configuration; "
+              "%s has errors:\n%.*s", source, (int)len, errors ? errors : "");
+    bus_publish(d->bus, "daemon.reload_failed",
+                json_pack("{s:s, s:s}", "config", source,
+                          "errors", errors ? errors : ""));
+}
+
+static void warn_restart(const char *section, const char *key, void *arg)
+{
+    (void)arg;
+    log_warn("reload: [%s] %s changed; that takes a restart, the running "
+             "value stays until then", section, key);
+}
+
+/* What a reload may change without a restart, besides the chain. */
+static void apply_settings(daemon_state *d, const config *nc)
+{
+    d->env.sync = nc->fsync;
+    d->env.max_file_size = nc->max_file_size;
+    cli_apply_log_level(d->cc, nc);
+    if (uv_timer_get_repeat(&d->heartbeat) != (uint64_t)nc->heartbeat_ms) {
+        uv_timer_stop(&d->heartbeat);
+        if (nc->heartbeat_ms > 0)
+            uv_timer_start(&d->heartbeat, on_heartbeat, (uint64_t)nc->heartbeat_ms,
+                           (uint64_t)nc->heartbeat_ms);
+    }
+}
+
+/*
+ * Reads the config again and builds a new chain (plugins loaded and
+ * initialised again).  Files in flight keep the chain they started on;
+ * the old chain goes when its last file is done.  Anything wrong leaves
+ * the running chain and settings as they were.
+ */
+static void reload(daemon_state *d)
+{
+    config nc;
+    td_buf errors = TD_BUF_INIT;
+    const char *path = d->cc->config_path;
+
+    notify_reloading(&d->notify);
+    log_info("reloading %s", path ? path : "the built-in configuration");
+    if (config_load(&nc, path) != 0) {
+        refuse_reload(d, nc.source ? nc.source : "config", nc.errors.data);
+        goto out;
+    }
+    chain *ch = chain_new(&nc, &errors);
+    if (ch == NULL) {
+        refuse_reload(d, nc.source, errors.data);
+        goto out;
+    }
+    config_restart_changes(d->c, &nc, warn_restart, d);
+    chain_time_stages(ch, &d->timings);
+    size_t previous = d->ch->refs - 1;      /* jobs still on the old chain */
+    chain_unref(d->ch);
+    d->ch = ch;
+    apply_settings(d, &nc);
+    d->reloads++;
+    json_t *names = chain_names(ch);
+    char *list = json_dumps(names, JSON_COMPACT);
+    log_info("reloaded: chain %s; %zu file(s) in flight finish on the previous "
+             "chain", list ? list : "?", previous);
+    free(list);
+    bus_publish(d->bus, "daemon.reloaded",
+                json_pack("{s:s, s:o, s:I, s:I}", "config", nc.source,
+                          "chain", names, "reloads", (json_int_t)d->reloads,
+                          "in_flight_on_previous", (json_int_t)previous));
+out:
+    config_free(&nc);
+    td_buf_free(&errors);
+    notify_ready(&d->notify);
+}
+
+static void on_sighup(uv_signal_t *h, int signum)
+{
+    daemon_state *d = h->data;
+    (void)signum;
+    if (d->stopping) {
+        log_info("SIGHUP while stopping: ignored");
+        return;
+    }
+    reload(d);
+}
+
+/* The control socket and metrics endpoint; errors stop the start. */
+static int start_status(daemon_state *d, td_buf *errors)
+{
+    char why[512];
+    if (control_open(&d->control, d->c->control, why, sizeof(why)) != 0 ||
+        metrics_start(&d->metrics, d->loop, d->c->metrics_listen, counters, d,
+                      why, sizeof(why)) != 0) {
+        td_buf_printf(errors, "%s\n", why);
+        return -1;
+    }
+    control_attach(&d->control, d->loop, counters, d);
+    notify_start(&d->notify, d->loop, status_line, d);
+    return 0;
 }
 
 static int start(daemon_state *d, td_buf *errors)
@@ -220,12 +380,18 @@ static int start(daemon_state *d, td_buf *errors)
     }
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
-    d->sigint.data = d->sigterm.data = d;
+    uv_signal_init(d->loop, &d->sighup);
+    d->sigint.data = d->sigterm.data = d->sighup.data = d;
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d->sighup, on_sighup, SIGHUP);
+    /* A metrics client that hangs up early must not kill the daemon. */
+    signal(SIGPIPE, SIG_IGN);
 
-    bus_attach(d->bus, d->loop);
     d->started_ms = uv_now(d->loop);
+    if (start_status(d, errors) != 0)
+        return -1;
+    bus_attach(d->bus, d->loop);
     uv_timer_init(d->loop, &d->heartbeat);
     d->heartbeat.data = d;
     if (d->c->heartbeat_ms > 0)
@@ -236,15 +402,23 @@ static int start(daemon_state *d, td_buf *errors)
     spool_scan(d->c->inbox, queue_pending, d);
     dispatch(d);
     bus_publish(d->bus, "daemon.ready", ready_payload(d));
+    notify_ready(&d->notify);
     log_info("ready: watching %s, outputs in %s, events on %s, %d worker(s)",
              d->c->inbox, d->c->outbox, d->c->publish, d->pool.nthreads);
     return 0;
 }
 
-int daemon_run(const config *c, const chain *ch, bus *b)
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+int daemon_run(const config *c, chain *ch, bus *b, const cli_common *cc)
 {
     daemon_state d = {
-        .loop = uv_default_loop(), .c = c, .ch = ch, .bus = b,
+        .loop = uv_default_loop(), .c = c, .cc = cc, .ch = ch, .bus = b,
         .env = { c->outbox, c->done, c->failed, c->fsync, c->max_file_size },
     };
     td_buf errors = TD_BUF_INIT;
@@ -254,6 +428,7 @@ int daemon_run(const config *c, const chain *ch, bus *b)
     nameq_init(&d.pending);
     nameq_init(&d.deferred);
     d.watch.fd = -1;
+    chain_time_stages(ch, &d.timings);
     if (start(&d, &errors) != 0) {
         log_error("cannot start: %s", errors.data ? errors.data : "unknown error");
         status = 1;
@@ -261,11 +436,15 @@ int daemon_run(const config *c, const chain *ch, bus *b)
         watch_stop(&d.watch);
         if (d.pool.threads)
             pool_stop(&d.pool);
+        uv_walk(d.loop, close_handle, NULL);
     }
     uv_run(d.loop, UV_RUN_DEFAULT);
     if (status == 0)
         log_info("stopped: %llu done, %llu failed", d.files_done, d.files_failed);
     uv_loop_close(d.loop);
+    control_close(&d.control);
+    chain_unref(d.ch);
+    timing_table_free(&d.timings);
     nameq_free(&d.recovered);
     nameq_free(&d.pending);
     nameq_free(&d.deferred);

@@ -6,14 +6,17 @@
 #define TD_DAEMON_H
 
 #include "chain.h"
+#include "cli.h"
 #include "config.h"
 
 #include "bus.h"
 
 /*
  * Runs until SIGINT or SIGTERM, publishing on b (already bound); returns
- * the process exit status.
+ * the process exit status.  Takes over the reference to ch (from
+ * chain_new()).  SIGHUP reloads the config cc names (see reload() in
+ * daemon.c for what a reload may change).
  */
-int daemon_run(const config *c, const chain *ch, bus *b);
+int daemon_run(const config *c, chain *ch, bus *b, const cli_common *cc);
 
 #endif

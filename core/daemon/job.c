@@ -31,7 +31,7 @@ static char *valid_utf8(const char *s)
     return out.data;
 }
 
-job *job_new(const char *name, const char *path, const chain *ch,
+job *job_new(const char *name, const char *path, chain *ch,
              const job_env *env)
 {
     job *j = calloc(1, sizeof(*j));
@@ -41,7 +41,7 @@ job *job_new(const char *name, const char *path, const chain *ch,
     j->label = valid_utf8(name);
     j->path = strdup(path);
     j->chain = ch;
-    j->env = env;
+    j->env = *env;
     if (j->name == NULL || j->label == NULL || j->path == NULL) {
         job_free(j);
         return NULL;
@@ -87,10 +87,10 @@ static char *read_source(const job *j, size_t *len, chain_failure *f)
         snprintf(f->message, sizeof(f->message), "not a regular file");
         goto out;
     }
-    if (j->env->max_file_size > 0 && st.st_size > j->env->max_file_size) {
+    if (j->env.max_file_size > 0 && st.st_size > j->env.max_file_size) {
         snprintf(f->message, sizeof(f->message), "file is %lld bytes, more than "
                  "max_file_size (%lld)", (long long)st.st_size,
-                 j->env->max_file_size);
+                 j->env.max_file_size);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -139,10 +139,10 @@ static char *write_error_file(const job *j, const chain_failure *f)
     td_buf name = TD_BUF_INIT;
     if (o == NULL || td_buf_printf(&name, "%s.error.json", j->name) != 0)
         goto out;
-    path = path_join(j->env->failed, name.data);
+    path = path_join(j->env.failed, name.data);
     td_buf_reset(&name);
     td_buf_printf(&name, ".%s.error.json.tmp", j->name);
-    tmp = path_join(j->env->failed, name.data);
+    tmp = path_join(j->env.failed, name.data);
     if (path == NULL || tmp == NULL ||
         json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
         rename(tmp, path) != 0) {
@@ -181,7 +181,7 @@ static char *move_source(const job *j, const char *dir)
         free(to);
         return NULL;
     }
-    if (j->env->sync)
+    if (j->env.sync)
         sync_dir(dir);
     return to;
 }
@@ -232,9 +232,9 @@ static void job_failed(job *j, chain_failure *f, const char *id)
     }
     log_file(LOG_ERR, j->label, f->plugin, f->stage, "%s", f->message);
     char *error_file = NULL, *moved = NULL;
-    if (j->env->failed != NULL) {
+    if (j->env.failed != NULL) {
         error_file = write_error_file(j, f);
-        moved = move_source(j, j->env->failed);
+        moved = move_source(j, j->env.failed);
     }
     j->ok = false;
     j->event = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o*, s:o*}",
@@ -267,8 +267,8 @@ void job_run(job *j)
         goto failed;
     }
     stem = path_stem(j->name);
-    if (stem == NULL || td__doc_set_export(doc, j->env->outbox, stem,
-                                           j->env->sync) != 0) {
+    if (stem == NULL || td__doc_set_export(doc, j->env.outbox, stem,
+                                           j->env.sync) != 0) {
         f = (chain_failure){ "core", "export", "out of memory" };
         goto failed;
     }
@@ -280,7 +280,7 @@ void job_run(job *j)
         snprintf(f.message, sizeof(f.message), "%s", err.message);
         goto failed;
     }
-    if (j->env->done != NULL && (moved = move_source(j, j->env->done)) == NULL) {
+    if (j->env.done != NULL && (moved = move_source(j, j->env.done)) == NULL) {
         f = (chain_failure){ "core", "commit", "cannot move the file to done" };
         goto failed;
     }

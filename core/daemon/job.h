@@ -25,15 +25,15 @@ typedef struct job {
     char *name;             /* the file's name in the drop folder */
     char *label;            /* the name as valid UTF-8, for JSON and logs */
     char *path;             /* where it is read from */
-    const chain *chain;
-    const job_env *env;
+    chain *chain;
+    job_env env;            /* a copy: a reload may change the daemon's */
     void *owner;            /* for the code that made the job */
 
     bool ok;
     json_t *event;          /* payload of transcript.done or .failed */
 } job;
 
-job *job_new(const char *name, const char *path, const chain *ch,
+job *job_new(const char *name, const char *path, chain *ch,
              const job_env *env);
 void job_free(job *j);
 /* Does the work; sets ok and event. */

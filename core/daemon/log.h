@@ -1,6 +1,7 @@
 /*
  * log.h - the daemon's log: plain lines on stderr, with the file, plugin
- * and stage a message is about when there is one.
+ * and stage a message is about when there is one; under systemd, journal
+ * entries with a priority and those as fields.
  */
 #ifndef TD_LOG_H
 #define TD_LOG_H
@@ -13,6 +14,9 @@ void log_set_level(int level);
 int log_get_level(void);
 /* "error", "warning", "notice", "info", "debug" to a level, or -1. */
 int log_level_from_name(const char *name);
+
+/* Whether lines go to the journal (stderr is systemd's journal stream). */
+int log_to_journal(void);
 
 void log_msg(int level, const char *fmt, ...) TD_PRINTF(2, 3);
 /* A message about one file; plugin and stage may be NULL. */

@@ -45,8 +45,11 @@ def sanitizer_report(text):
 class Daemon:
     """transcriptd run on a spool under tmp, with a SUB socket on its bus."""
 
-    def __init__(self, tmp, conf_extra="", pipeline=None, plugin_path=None):
+    def __init__(self, tmp, conf_extra="", pipeline=None, plugin_path=None,
+                 binary=None, env=None):
         self.tmp = pathlib.Path(tmp)
+        self.binary = binary or BIN
+        self.env = env
         self.port = free_port()
         self.endpoint = f"tcp://127.0.0.1:{self.port}"
         self.replay_endpoint = f"tcp://127.0.0.1:{free_port()}"
@@ -84,9 +87,10 @@ class Daemon:
         self.sub.connect(self.endpoint)
         time.sleep(0.05)
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(BIN), "run", "-c", str(self.conf)],
-                                     stdout=self.log, stderr=self.log,
-                                     env=daemon_env())
+        env = daemon_env()
+        env.update(self.env or {})
+        self.proc = subprocess.Popen([str(self.binary), "run", "-c", str(self.conf)],
+                                     stdout=self.log, stderr=self.log, env=env)
         if wait_ready:
             self.wait_subscribed()
         return self
