@@ -41,6 +41,11 @@ static const struct core_key {
     { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
     { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
     { "bus", "heartbeat", K_INT, F(heartbeat_ms), "milliseconds between daemon.heartbeat events; 0 = none" },
+    { "bus", "ingest", K_STRING, F(ingest), "ZeroMQ endpoint accepting submitted files; empty = none" },
+    { "bus", "send_hwm", K_INT, F(send_hwm), "events queued per subscriber before it loses some" },
+    { "bus", "insecure", K_BOOL, F(insecure), "allow a non-loopback tcp endpoint without CURVE" },
+    { "bus", "curve_server_key", K_PATH, F(curve_server_key), "the daemon's CURVE secret key file; empty = no CURVE" },
+    { "bus", "curve_clients", K_PATH, F(curve_clients), "folder of the client public keys allowed in" },
     { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
     { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
     { "pipeline", "cleaners", K_LIST, F(cleaners), "cleaners, in run order" },
@@ -294,10 +299,19 @@ int config_load(config *c, const char *path)
     absolutize(&c->done);
     absolutize(&c->failed);
     absolutize(&c->state);
+    if (*c->curve_server_key)
+        absolutize(&c->curve_server_key);
+    if (*c->curve_clients)
+        absolutize(&c->curve_clients);
     if (c->journal_events < 1)
         config_error(c, 0, "[bus] journal_events must be at least 1");
     if (c->heartbeat_ms < 0)
         config_error(c, 0, "[bus] heartbeat must be 0 or more milliseconds");
+    if (c->send_hwm < 1 || c->send_hwm > 100000000)
+        config_error(c, 0, "[bus] send_hwm must be between 1 and 100000000");
+    if (!*c->curve_server_key != !*c->curve_clients)
+        config_error(c, 0, "[bus] curve_server_key and curve_clients go together: "
+                     "set both or neither");
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)

@@ -50,6 +50,7 @@ class Daemon:
         self.port = free_port()
         self.endpoint = f"tcp://127.0.0.1:{self.port}"
         self.replay_endpoint = f"tcp://127.0.0.1:{free_port()}"
+        self.ingest_endpoint = f"tcp://127.0.0.1:{free_port()}"
         for d in ("inbox", "outbox", "done", "failed"):
             setattr(self, d, self.tmp / d)
         self.work = self.inbox / ".work"
@@ -61,6 +62,7 @@ class Daemon:
             f"failed = {self.failed}", f"state = {self.tmp / 'state'}",
             "workers = 2", "log_level = debug",
             "[bus]", f"publish = {self.endpoint}", f"replay = {self.replay_endpoint}",
+            f"ingest = {self.ingest_endpoint}",
             "heartbeat = 50",
         ]
         if plugin_path:
