@@ -149,20 +149,36 @@ static void send_event(void *sock, const char *topic, const char *json, size_t l
         log_debug("event %s not sent: %s", topic, zmq_strerror(zmq_errno()));
 }
 
+/*
+ * The fields every event has come first, so that a reader of the raw JSON
+ * sees the envelope before the payload.  Takes the payload's reference.
+ */
+static char *envelope(const char *topic, json_t *seq_key, json_t *seq,
+                      json_t *payload)
+{
+    json_t *ev = json_object();
+    json_object_set_new(ev, "schema", json_string(BUS_SCHEMA));
+    json_object_set_new(ev, "topic", json_string(topic));
+    json_object_set_new(ev, json_string_value(seq_key), seq);
+    json_object_set_new(ev, "time", timestamp());
+    if (payload != NULL)
+        json_object_update(ev, payload);
+    json_decref(payload);
+    json_decref(seq_key);
+    char *text = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    return text;
+}
+
 uint64_t bus_publish(bus *b, const char *topic, json_t *payload)
 {
-    if (payload == NULL)
-        payload = json_object();
-    uint64_t seq = ++b->seq;
-    json_object_set_new(payload, "schema", json_string(BUS_SCHEMA));
-    json_object_set_new(payload, "seq", json_integer((json_int_t)seq));
-    json_object_set_new(payload, "topic", json_string(topic));
-    json_object_set_new(payload, "time", timestamp());
-
-    char *text = json_dumps(payload, JSON_COMPACT);
-    json_decref(payload);
+    uint64_t seq = b->seq + 1;
+    char *text = envelope(topic, json_string("seq"), json_integer((json_int_t)seq),
+                          payload);
+    /* Out of memory: the seq is not used, so no subscriber waits for it. */
     if (text == NULL)
-        return seq;
+        return b->seq;
+    b->seq = seq;
     size_t len = strlen(text);
     int rc = journal_append(&b->journal, seq, topic, text, len);
     if (rc != 0)
@@ -176,12 +192,8 @@ uint64_t bus_publish(bus *b, const char *topic, json_t *payload)
 
 void bus_heartbeat(bus *b, json_t *payload)
 {
-    json_object_set_new(payload, "schema", json_string(BUS_SCHEMA));
-    json_object_set_new(payload, "last_seq", json_integer((json_int_t)b->seq));
-    json_object_set_new(payload, "topic", json_string("daemon.heartbeat"));
-    json_object_set_new(payload, "time", timestamp());
-    char *text = json_dumps(payload, JSON_COMPACT);
-    json_decref(payload);
+    char *text = envelope("daemon.heartbeat", json_string("last_seq"),
+                          json_integer((json_int_t)b->seq), payload);
     if (text != NULL && b->pub != NULL)
         send_event(b->pub, "daemon.heartbeat", text, strlen(text));
     free(text);
