@@ -18,16 +18,21 @@
 
 #define JOURNAL_SYNC_MS 1000
 
+/*
+ * The PUB socket queues send_hwm events per subscriber, then drops.  The
+ * others must never drop: a replay answer is at most BUS_REPLAY_MAX events
+ * and its end, and a client asks again only once it has them all.
+ */
 static void *new_socket(bus *b, int type, char *why, size_t whylen)
 {
-    int linger = 1000;
+    int linger = 1000, hwm = type == ZMQ_PUB ? b->send_hwm : 2 * BUS_REPLAY_MAX + 2;
     void *s = zmq_socket(b->ctx, type);
     if (s == NULL) {
         snprintf(why, whylen, "cannot create a ZeroMQ socket: %s",
                  zmq_strerror(zmq_errno()));
         return NULL;
     }
-    zmq_setsockopt(s, ZMQ_SNDHWM, &b->send_hwm, sizeof(b->send_hwm));
+    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     /* Give the last events a moment to leave at exit, never more. */
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
     if (*b->curve_secret && curve_make_server(s, b->curve_secret) != 0) {

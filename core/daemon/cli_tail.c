@@ -18,12 +18,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #define USAGE "transcriptd tail [--topic PREFIX] [--since SEQ] [--json] " \
@@ -48,6 +50,7 @@ typedef struct tail {
     bool started;               /* last is known */
     uint64_t last;              /* the newest seq handled */
     int failed;                 /* stdout broke: 1, or 2 for a closed pipe */
+    char refused[512];          /* why the daemon turned us away, or "" */
 } tail;
 
 /* ---- printing ---------------------------------------------------------------- */
@@ -198,12 +201,27 @@ static uint64_t seq_of(json_t *ev, const char *key)
                ? (uint64_t)json_integer_value(v) : 0;
 }
 
-/* Waits for the replay socket; 1 readable, 0 timed out or interrupted. */
+/* Whether the daemon turned either socket away (t->refused says why). */
+static bool refused(tail *t)
+{
+    if (!*t->refused && !cli_bus_refused(&t->sub, t->refused, sizeof(t->refused)) &&
+        t->replay.s != NULL)
+        cli_bus_refused(&t->replay, t->refused, sizeof(t->refused));
+    return *t->refused != '\0';
+}
+
+/* Waits for the replay socket; 1 readable, 0 timed out, interrupted or
+ * refused. */
 static int wait_replay(tail *t)
 {
-    zmq_pollitem_t item = { t->replay.s, 0, ZMQ_POLLIN, 0 };
-    int rc = zmq_poll(&item, 1, REPLAY_TIMEOUT_MS);
-    return rc > 0 && !stop_requested;
+    for (int waited = 0; waited < REPLAY_TIMEOUT_MS && !stop_requested; waited += 100) {
+        zmq_pollitem_t item = { t->replay.s, 0, ZMQ_POLLIN, 0 };
+        if (zmq_poll(&item, 1, 100) > 0)
+            return 1;
+        if (refused(t))
+            return 0;
+    }
+    return 0;
 }
 
 /* A fresh replay socket: a request that got no answer must not get one
@@ -230,11 +248,11 @@ static long replay_once(tail *t, uint64_t since, uint64_t *oldest)
     for (;;) {
         message m = { 0 };
         if (!wait_replay(t) || receive(t->replay.s, &m, ZMQ_DONTWAIT) < 2) {
-            if (!stop_requested)
+            if (!stop_requested && !*t->refused) {
                 fprintf(stderr, "transcriptd tail: no answer from %s; "
                         "will ask again\n", t->replay_ep);
-            if (!stop_requested)
                 reset_replay(t);
+            }
             message_free(&m);
             return -1;
         }
@@ -268,7 +286,8 @@ static void refill(tail *t, bool check)
     if (t->replay.s == NULL)
         return;
     uint64_t from = check && t->last > 0 ? t->last - 1 : t->last;
-    for (bool first = true; !stop_requested && !t->failed; first = false) {
+    for (bool first = true; !stop_requested && !t->failed && !*t->refused;
+         first = false) {
         uint64_t oldest = 0, before = t->last;
         long got = replay_once(t, from, &oldest);
         if (got < 0)
@@ -330,18 +349,26 @@ static void on_event(tail *t, const message *m)
     }
 }
 
+/* A reader that went away (`tail | head`) shows as an error on the pipe,
+ * even while there is nothing to write. */
+static bool stdout_gone(void)
+{
+    struct pollfd p = { STDOUT_FILENO, 0, 0 };
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static int follow(tail *t)
 {
-    char why[512];
     while (!stop_requested && !t->failed) {
         zmq_pollitem_t item = { t->sub.s, 0, ZMQ_POLLIN, 0 };
         int rc = zmq_poll(&item, 1, 500);
         int err = zmq_errno();
-        if (cli_bus_refused(&t->sub, why, sizeof(why)) ||
-            (t->replay.s && cli_bus_refused(&t->replay, why, sizeof(why)))) {
-            fprintf(stderr, "transcriptd tail: %s\n", why);
+        if (refused(t)) {
+            fprintf(stderr, "transcriptd tail: %s\n", t->refused);
             return 1;
         }
+        if (stdout_gone())
+            return 0;
         if (rc < 0 && err != EINTR) {
             fprintf(stderr, "transcriptd tail: %s\n", zmq_strerror(err));
             return 1;
@@ -433,6 +460,10 @@ static int run(tail *t, bool since_given)
         /* Subscribed first: nothing falls between the replay and the stream. */
         t->started = true;
         refill(t, false);
+    }
+    if (refused(t)) {
+        fprintf(stderr, "transcriptd tail: %s\n", t->refused);
+        return 1;
     }
     int rc = follow(t);
     /* A closed pipe is the reader having had enough, not an error. */

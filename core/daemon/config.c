@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "endpoint.h"
 #include "internal.h"
 #include "log.h"
 #include "paths.h"
@@ -267,6 +268,20 @@ static void absolutize(char **path)
     }
 }
 
+/* Endpoints other machines can reach need CURVE, or a deliberate "insecure". */
+static void check_exposure(config *c)
+{
+    const char *keys[] = { "publish", "replay", "ingest" };
+    const char *values[] = { c->publish, c->replay, c->ingest };
+
+    for (size_t i = 0; i < 3; i++)
+        if (*values[i] && !endpoint_is_local(values[i]) && !*c->curve_server_key &&
+            !c->insecure)
+            config_error(c, 0, "[bus] %s: %s is reachable from other machines; "
+                         "set curve_server_key and curve_clients, or insecure = yes",
+                         keys[i], values[i]);
+}
+
 int config_load(config *c, const char *path)
 {
     memset(c, 0, sizeof(*c));
@@ -312,6 +327,7 @@ int config_load(config *c, const char *path)
     if (!*c->curve_server_key != !*c->curve_clients)
         config_error(c, 0, "[bus] curve_server_key and curve_clients go together: "
                      "set both or neither");
+    check_exposure(c);
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)

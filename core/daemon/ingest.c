@@ -298,7 +298,7 @@ static const char *check(const ingest *in, zmq_msg_t *f, int n, int first,
 
 static void handle(ingest *in, zmq_msg_t *f, int n)
 {
-    bool delimited = n > 1 && zmq_msg_size(&f[1]) == 0;
+    bool delimited = n > 2 && zmq_msg_size(&f[1]) == 0;
     int first = delimited ? 2 : 1;
     char why[128];
     const char *bad = check(in, f, n, first, why, sizeof(why));
