@@ -139,13 +139,6 @@ int bus_open(bus *b, const bus_options *o, char *why, size_t whylen)
     return 0;
 }
 
-static json_t *timestamp(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return json_real((double)ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
 /* DONTWAIT: a PUB socket drops at the high-water mark; never block. */
 static void send_event(void *sock, const char *topic, const char *json, size_t len)
 {
@@ -155,53 +148,67 @@ static void send_event(void *sock, const char *topic, const char *json, size_t l
 }
 
 /*
- * The fields every event has come first, so that a reader of the raw JSON
- * sees the envelope before the payload.  Takes the payload's reference.
+ * Writes the event's JSON into b->text: the fields every event has first
+ * (so that a reader of the raw JSON sees the envelope before the payload),
+ * then the payload's.  The buffer is reused: no allocation per event once
+ * it has grown.  Takes the payload's reference; 0 or -1.
  */
-static char *envelope(const char *topic, json_t *seq_key, json_t *seq,
-                      json_t *payload)
+static int format_event(bus *b, const char *topic, const char *seq_key,
+                        uint64_t seq, json_t *payload)
 {
-    json_t *ev = json_object();
-    json_object_set_new(ev, "schema", json_string(BUS_SCHEMA));
-    json_object_set_new(ev, "topic", json_string(topic));
-    json_object_set_new(ev, json_string_value(seq_key), seq);
-    json_object_set_new(ev, "time", timestamp());
-    if (payload != NULL)
-        json_object_update(ev, payload);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    td_buf_reset(&b->text);
+    int rc = td_buf_printf(&b->text, "{\"schema\":\"" BUS_SCHEMA "\",\"topic\":\"%s\","
+                           "\"%s\":%" PRIu64 ",\"time\":%lld.%06ld", topic, seq_key,
+                           seq, (long long)ts.tv_sec, ts.tv_nsec / 1000);
+    if (rc == 0)
+        rc = td_buf_reserve(&b->text, 2);       /* "}" and the terminator */
+    size_t at = b->text.len, need = 0;
+    /* Payload objects are small: one pass, a second when it did not fit. */
+    for (int pass = 0; rc == 0 && payload != NULL && pass < 2; pass++) {
+        need = json_dumpb(payload, b->text.data + at, b->text.cap - at - 1,
+                          JSON_COMPACT);
+        if (need == 0 || need < b->text.cap - at)
+            break;
+        rc = td_buf_reserve(&b->text, need);
+    }
     json_decref(payload);
-    json_decref(seq_key);
-    char *text = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
-    return text;
+    if (rc != 0 || (payload != NULL && need == 0))
+        return -1;
+    /* "{...}" -> ",...}" continues the envelope; "{}" adds nothing. */
+    if (need > 2) {
+        b->text.data[at] = ',';
+        b->text.len = at + need;
+    } else {
+        b->text.data[at] = '}';
+        b->text.len = at + 1;
+    }
+    b->text.data[b->text.len] = '\0';
+    return 0;
 }
 
 uint64_t bus_publish(bus *b, const char *topic, json_t *payload)
 {
     uint64_t seq = b->seq + 1;
-    char *text = envelope(topic, json_string("seq"), json_integer((json_int_t)seq),
-                          payload);
     /* Out of memory: the seq is not used, so no subscriber waits for it. */
-    if (text == NULL)
+    if (format_event(b, topic, "seq", seq, payload) != 0)
         return b->seq;
     b->seq = seq;
-    size_t len = strlen(text);
-    int rc = journal_append(&b->journal, seq, topic, text, len);
+    int rc = journal_append(&b->journal, seq, topic, b->text.data, b->text.len);
     if (rc != 0)
         log_error("event journal: cannot append seq %" PRIu64 ": %s", seq,
                   strerror(-rc));
     if (b->pub != NULL)
-        send_event(b->pub, topic, text, len);
-    free(text);
+        send_event(b->pub, topic, b->text.data, b->text.len);
     return seq;
 }
 
 void bus_heartbeat(bus *b, json_t *payload)
 {
-    char *text = envelope("daemon.heartbeat", json_string("last_seq"),
-                          json_integer((json_int_t)b->seq), payload);
-    if (text != NULL && b->pub != NULL)
-        send_event(b->pub, "daemon.heartbeat", text, strlen(text));
-    free(text);
+    if (format_event(b, "daemon.heartbeat", "last_seq", b->seq, payload) == 0 &&
+        b->pub != NULL)
+        send_event(b->pub, "daemon.heartbeat", b->text.data, b->text.len);
 }
 
 /* ---- replay ------------------------------------------------------------------ */
@@ -366,5 +373,6 @@ void bus_close(bus *b)
     if (b->ctx)
         zmq_ctx_term(b->ctx);
     journal_close(&b->journal);
+    td_buf_free(&b->text);
     memset(b, 0, sizeof(*b));
 }

@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <transcriptd/text.h>
 #include <uv.h>
 
 #define BUS_REPLAY_MAX 10000
@@ -43,6 +44,7 @@ typedef struct bus {
     ingest ingest;
     zap zap;                /* with CURVE only (zap.sock != NULL) */
     char curve_secret[41];  /* Z85; "" without CURVE */
+    td_buf text;            /* the event being sent, reused */
     int send_hwm;
     int insecure;
     int attached;
