@@ -88,11 +88,13 @@ static int open_socket(bus *b, int type, const char *key, const char *endpoint,
 /* The ZAP handler comes first: a CURVE socket without one lets anyone in. */
 static int open_curve(bus *b, const bus_options *o, char *why, size_t whylen)
 {
-    char z85[CURVE_Z85_LEN + 1];
+    char z85[CURVE_Z85_LEN + 1], bad[512];
     struct stat st;
 
-    if (curve_key_read(o->curve_server_key, z85, why, whylen) != 0)
+    if (curve_key_read(o->curve_server_key, z85, bad, sizeof(bad)) != 0) {
+        snprintf(why, whylen, "[bus] curve_server_key: %s", bad);
         return -1;
+    }
     if (stat(o->curve_server_key, &st) == 0 && (st.st_mode & 077))
         log_warn("[bus] curve_server_key: %s can be read by others; "
                  "chmod 600 it", o->curve_server_key);
@@ -159,6 +161,7 @@ static int format_event(bus *b, const char *topic, const char *seq_key,
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     td_buf_reset(&b->text);
+    /* Topics and keys are the daemon's own names: nothing to escape. */
     int rc = td_buf_printf(&b->text, "{\"schema\":\"" BUS_SCHEMA "\",\"topic\":\"%s\","
                            "\"%s\":%" PRIu64 ",\"time\":%lld.%06ld", topic, seq_key,
                            seq, (long long)ts.tv_sec, ts.tv_nsec / 1000);

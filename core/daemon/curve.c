@@ -83,8 +83,10 @@ int curve_keygen(const char *name, char *why, size_t whylen)
     }
     snprintf(key_path, sizeof(key_path), "%s.key", name);
     snprintf(pub_path, sizeof(pub_path), "%s.pub", name);
-    if (write_key(key_path, 0600, "transcriptd CURVE secret key: keep it private",
-                  secret, why, whylen) != 0)
+    int rc = write_key(key_path, 0600, "transcriptd CURVE secret key: keep it private",
+                       secret, why, whylen);
+    explicit_bzero(secret, sizeof(secret));
+    if (rc != 0)
         return -1;
     if (write_key(pub_path, 0644, "transcriptd CURVE public key", public, why,
                   whylen) != 0) {
@@ -113,10 +115,12 @@ int curve_make_client(void *sock, const char *secret_file,
     if (curve_key_read(secret_file, secret, why, whylen) != 0 ||
         curve_key_read(server_public_file, server, why, whylen) != 0)
         return -1;
-    if (zmq_curve_public(public, secret) != 0 ||
-        zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server, CURVE_Z85_LEN) != 0 ||
-        zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, public, CURVE_Z85_LEN) != 0 ||
-        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret, CURVE_Z85_LEN) != 0) {
+    int ok = zmq_curve_public(public, secret) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server, CURVE_Z85_LEN) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, public, CURVE_Z85_LEN) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret, CURVE_Z85_LEN) == 0;
+    explicit_bzero(secret, sizeof(secret));
+    if (!ok) {
         snprintf(why, whylen, "cannot set up CURVE: %s", zmq_strerror(zmq_errno()));
         return -1;
     }

@@ -47,9 +47,9 @@ static int load_keys(zap *z)
     DIR *d = opendir(z->dir);
     struct dirent *e;
 
+    z->nkeys = 0;           /* an unreadable folder lets nobody in */
     if (d == NULL)
         return -errno;
-    z->nkeys = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;

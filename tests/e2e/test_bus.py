@@ -7,7 +7,6 @@ import stat
 import subprocess
 import time
 
-import jsonschema
 import pytest
 import zmq
 
@@ -79,6 +78,14 @@ def test_the_schema_catches_a_wrong_event():
                 {**good, "topic": "daemon.exploded"}):
         with pytest.raises(AssertionError):
             check_event(bad["topic"], bad)
+
+
+def test_the_examples_in_the_docs_match_the_schema():
+    import re
+    text = (ROOT / "docs" / "events.md").read_text()
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    topics = [check_event(e["topic"], e)["topic"] for e in map(json.loads, blocks)]
+    assert sorted(topics) == sorted(conftest.EVENT_SCHEMA["properties"]["topic"]["enum"])
 
 
 def test_every_event_of_a_run_matches_the_schema(daemon):
