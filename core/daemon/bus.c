@@ -67,10 +67,15 @@ static int bind_endpoint(bus *b, void *s, const char *key, const char *endpoint,
     size_t len = sizeof(bound);
     const char *path;
     if (zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, bound, &len) == 0 &&
-        (path = endpoint_ipc_path(bound)) != NULL && chmod(path, 0660) != 0) {
-        snprintf(why, whylen, "[bus] %s: cannot restrict %s: %s", key, path,
-                 strerror(errno));
-        return -1;
+        (path = endpoint_ipc_path(bound)) != NULL) {
+        if (*path == '@')
+            log_warn("[bus] %s: %s is an abstract socket: every user of this "
+                     "machine can connect", key, endpoint);
+        else if (chmod(path, 0660) != 0) {
+            snprintf(why, whylen, "[bus] %s: cannot restrict %s: %s", key, path,
+                     strerror(errno));
+            return -1;
+        }
     }
     if (!endpoint_is_local(endpoint) && !*b->curve_secret)
         log_warn("[bus] %s: %s is open to other machines without CURVE "

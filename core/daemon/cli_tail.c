@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <transcriptd/text.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -77,15 +78,17 @@ static long long num(json_t *ev, const char *key)
 static void print_done(json_t *ev)
 {
     json_t *title = json_object_get(ev, "title");
-    double secs = json_number_value(json_object_get(ev, "duration"));
+    json_t *duration = json_object_get(ev, "duration");
+    char when[24];
     const char *k;
     json_t *v;
 
     printf(" %s %s %s", str(ev, "source"), str(ev, "id"), str(ev, "format"));
     if (json_is_string(title))
         printf(" \"%s\"", json_string_value(title));
-    if (json_is_number(json_object_get(ev, "duration")))
-        printf(" %lld:%02lld", (long long)secs / 60, (long long)secs % 60);
+    if (json_is_number(duration))
+        printf(" %s", td_time_format((td_ms)(json_number_value(duration) * 1000),
+                                     true, when));
     printf(" %lld words, %lld speakers ->", num(ev, "words"), num(ev, "speaker_count"));
     json_object_foreach(json_object_get(ev, "outputs"), k, v)
         printf(" %s", json_string_value(v));
