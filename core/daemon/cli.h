@@ -44,5 +44,8 @@ int cmd_process(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_tail(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

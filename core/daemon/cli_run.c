@@ -54,7 +54,13 @@ int cmd_run(int argc, char **argv)
      * while the daemon starts are then in place when daemon.ready goes out.
      */
     char *journal_dir = path_join(c.state, "journal");
-    bus_options bo = { c.publish, c.replay, journal_dir, (uint64_t)c.journal_events };
+    bus_options bo = {
+        .publish = c.publish, .replay = c.replay, .journal_dir = journal_dir,
+        .journal_events = (uint64_t)c.journal_events, .send_hwm = (int)c.send_hwm,
+        .ingest = c.ingest, .inbox = c.inbox, .work = c.work,
+        .max_file_size = c.max_file_size, .insecure = c.insecure,
+        .curve_server_key = c.curve_server_key, .curve_clients = c.curve_clients,
+    };
     rc = bus_open(&b, &bo, why, sizeof(why));
     free(journal_dir);
     if (rc != 0) {

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "endpoint.h"
 #include "internal.h"
 #include "log.h"
 #include "paths.h"
@@ -43,6 +44,11 @@ static const struct core_key {
     { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
     { "bus", "heartbeat", K_INT, F(heartbeat_ms), "milliseconds between daemon.heartbeat events; 0 = none" },
     { "metrics", "listen", K_STRING, F(metrics_listen), "HOST:PORT serving GET /metrics (Prometheus); empty = none" },
+    { "bus", "ingest", K_STRING, F(ingest), "ZeroMQ endpoint accepting submitted files; empty = none" },
+    { "bus", "send_hwm", K_INT, F(send_hwm), "events queued per subscriber before it loses some" },
+    { "bus", "insecure", K_BOOL, F(insecure), "allow a non-loopback tcp endpoint without CURVE" },
+    { "bus", "curve_server_key", K_PATH, F(curve_server_key), "the daemon's CURVE secret key file; empty = no CURVE" },
+    { "bus", "curve_clients", K_PATH, F(curve_clients), "folder of the client public keys allowed in" },
     { "plugins", "path", K_STRING, F(plugin_path), "colon-separated plugin folders; empty = built-in" },
     { "pipeline", "parsers", K_PARSERS, F(parsers), "parsers that compete by probe, or auto" },
     { "pipeline", "cleaners", K_LIST, F(cleaners), "cleaners, in run order" },
@@ -284,6 +290,20 @@ static void absolutize(char **path)
     }
 }
 
+/* Endpoints other machines can reach need CURVE, or a deliberate "insecure". */
+static void check_exposure(config *c)
+{
+    const char *keys[] = { "publish", "replay", "ingest" };
+    const char *values[] = { c->publish, c->replay, c->ingest };
+
+    for (size_t i = 0; i < 3; i++)
+        if (*values[i] && !endpoint_is_local(values[i]) && !*c->curve_server_key &&
+            !c->insecure)
+            config_error(c, 0, "[bus] %s: %s is reachable from other machines; "
+                         "set curve_server_key and curve_clients, or insecure = yes",
+                         keys[i], values[i]);
+}
+
 int config_load(config *c, const char *path)
 {
     memset(c, 0, sizeof(*c));
@@ -317,10 +337,20 @@ int config_load(config *c, const char *path)
     absolutize(&c->failed);
     absolutize(&c->state);
     place_control(c);
+    if (*c->curve_server_key)
+        absolutize(&c->curve_server_key);
+    if (*c->curve_clients)
+        absolutize(&c->curve_clients);
     if (c->journal_events < 1)
         config_error(c, 0, "[bus] journal_events must be at least 1");
     if (c->heartbeat_ms < 0)
         config_error(c, 0, "[bus] heartbeat must be 0 or more milliseconds");
+    if (c->send_hwm < 1 || c->send_hwm > 100000000)
+        config_error(c, 0, "[bus] send_hwm must be between 1 and 100000000");
+    if (!*c->curve_server_key != !*c->curve_clients)
+        config_error(c, 0, "[bus] curve_server_key and curve_clients go together: "
+                     "set both or neither");
+    check_exposure(c);
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)

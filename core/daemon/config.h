@@ -43,6 +43,11 @@ typedef struct config {
     char *replay;
     long long journal_events;
     long long heartbeat_ms;
+    char *ingest;
+    long long send_hwm;
+    bool insecure;
+    char *curve_server_key;
+    char *curve_clients;
 
     char *metrics_listen;   /* HOST:PORT of the Prometheus endpoint; "" = none */
 

@@ -204,20 +204,111 @@ static void measure(const td_doc *doc, td_ms *duration, size_t *words)
     }
 }
 
+/*
+ * transcript.done carries what a subscriber needs to act without reading
+ * the outputs, bounded so that one event stays small whatever the
+ * document: the first EVENT_* items, strings cut at a character boundary.
+ */
+#define EVENT_SPEAKERS 50
+#define EVENT_SUMMARY 10
+#define EVENT_KEYWORDS 20
+#define EVENT_TEXT_MAX 1000     /* bytes of a title or summary sentence */
+#define EVENT_NAME_MAX 200      /* bytes of a speaker name or keyword */
+
+static json_t *bounded(const char *s, size_t max)
+{
+    if (s == NULL)
+        return json_null();
+    size_t len = strlen(s);
+    if (len > max) {
+        len = max;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    json_t *j = json_stringn(s, len);
+    return j ? j : json_null();
+}
+
+static json_t *seconds(td_ms ms)
+{
+    return ms < 0 ? json_null() : json_real(ms / 1000.0);
+}
+
+static json_t *speaker_name(const td_doc *doc, int speaker)
+{
+    if (speaker < 0 || (size_t)speaker >= td_doc_speaker_count(doc))
+        return json_null();
+    return bounded(td_doc_speaker_name(doc, speaker), EVENT_NAME_MAX);
+}
+
+/* The names of the speakers who still have a segment, in speaker order. */
+static json_t *speakers(const td_doc *doc, size_t *count)
+{
+    size_t n = td_doc_speaker_count(doc);
+    bool *heard = calloc(n ? n : 1, sizeof(*heard));
+    json_t *names = json_array();
+
+    *count = 0;
+    if (heard == NULL)
+        return names;
+    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+        const td_segment *seg = td_doc_segment(doc, i);
+        int sp = td_segment_speaker(seg);
+        if (sp >= 0 && (size_t)sp < n && !td_segment_dropped(seg))
+            heard[sp] = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!heard[i])
+            continue;
+        if (++*count <= EVENT_SPEAKERS)
+            json_array_append_new(names, speaker_name(doc, (int)i));
+    }
+    free(heard);
+    return names;
+}
+
+static json_t *summary(const td_doc *doc)
+{
+    json_t *out = json_array();
+    size_t n = td_doc_summary_count(doc);
+    for (size_t i = 0; i < n && i < EVENT_SUMMARY; i++)
+        json_array_append_new(out, json_pack("{s:o, s:o, s:o}",
+            "text", bounded(td_doc_summary_text(doc, i), EVENT_TEXT_MAX),
+            "start", seconds(td_doc_summary_start(doc, i)),
+            "speaker", speaker_name(doc, td_doc_summary_speaker(doc, i))));
+    return out;
+}
+
+static json_t *keywords(const td_doc *doc)
+{
+    json_t *out = json_array();
+    size_t n = td_doc_keyword_count(doc);
+    for (size_t i = 0; i < n && i < EVENT_KEYWORDS; i++)
+        json_array_append_new(out, bounded(td_doc_keyword(doc, i, NULL),
+                                           EVENT_NAME_MAX));
+    return out;
+}
+
 static json_t *done_event(const job *j, const td_doc *doc, json_t *outputs,
                           const char *moved, double ms)
 {
     td_ms duration;
-    size_t words;
+    size_t words, nspeakers;
     measure(doc, &duration, &words);
-    const char *title = td_doc_title(doc);
-    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:I, s:I, s:o, s:o*, s:f}",
+    json_t *names = speakers(doc, &nspeakers);
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:o, s:I, s:o, s:I, "
+                     "s:o, s:I, s:o, s:o*, s:f}",
                      "source", j->label, "id", td_doc_source_id(doc),
-                     "format", td_doc_format(doc), "title", title,
-                     "duration", duration < 0 ? json_null()
-                                              : json_real(duration / 1000.0),
+                     "format", td_doc_format(doc),
+                     "title", bounded(td_doc_title(doc), EVENT_TEXT_MAX),
+                     "duration", seconds(duration),
                      "words", (json_int_t)words,
                      "segments", (json_int_t)td_doc_segment_count(doc),
+                     "speakers", names, "speaker_count", (json_int_t)nspeakers,
+                     "summary", summary(doc),
+                     "summary_count", (json_int_t)td_doc_summary_count(doc),
+                     "keywords", keywords(doc),
+                     "keyword_count", (json_int_t)td_doc_keyword_count(doc),
                      "outputs", outputs,
                      "path", moved ? td__json_string_lossy(moved) : NULL, "ms", ms);
 }

@@ -19,6 +19,9 @@ static const struct command {
     { "plugins", cmd_plugins, "list the plugins found, with their options" },
     { "check-config", cmd_check_config, "check a config and report every error" },
     { "status", cmd_status, "ask the running daemon: counters and plugin times" },
+    { "tail", cmd_tail, "print the daemon's events: tail [--topic PREFIX] [--since SEQ] [--json]" },
+    { "submit", cmd_submit, "send files to the daemon over the bus: submit FILE... [--to ENDPOINT]" },
+    { "keygen", cmd_keygen, "write a CURVE key pair: keygen NAME (NAME.key, NAME.pub)" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 
+import jsonschema
 import pytest
 import zmq
 
@@ -16,6 +17,22 @@ BUILD = pathlib.Path(os.environ.get("TRANSCRIPTD_BUILD", ROOT / "build"))
 BIN = BUILD / "transcriptd"
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures"
+EVENT_SCHEMA = json.loads((ROOT / "docs" / "events.schema.json").read_text())
+EVENT_VALIDATOR = jsonschema.Draft202012Validator(EVENT_SCHEMA)
+# How many events check_event() has passed: a test can see the hook works.
+checked_events = 0
+
+
+def check_event(topic, event):
+    """Every event a test sees must match docs/events.schema.json, and its
+    topic frame the topic inside."""
+    global checked_events
+    errors = sorted(EVENT_VALIDATOR.iter_errors(event), key=lambda e: e.path)
+    assert not errors, (f"{topic} does not match docs/events.schema.json: "
+                        f"{errors[0].message} at {list(errors[0].path)}\n{event}")
+    assert event["topic"] == topic, (topic, event)
+    checked_events += 1
+    return event
 
 
 def free_port():
@@ -46,13 +63,20 @@ class Daemon:
     """transcriptd run on a spool under tmp, with a SUB socket on its bus."""
 
     def __init__(self, tmp, conf_extra="", pipeline=None, plugin_path=None,
-                 binary=None, env=None):
+                 binary=None, env=None, ipc=False, curve=None):
+        """ipc: endpoints are ipc sockets in tmp.  curve: the keys (Z85) the
+        test's own sockets use, {"secret", "public", "server"}.  binary and
+        env: another transcriptd (an installed one) and its environment."""
         self.tmp = pathlib.Path(tmp)
         self.binary = binary or BIN
         self.env = env
-        self.port = free_port()
-        self.endpoint = f"tcp://127.0.0.1:{self.port}"
-        self.replay_endpoint = f"tcp://127.0.0.1:{free_port()}"
+        if ipc:
+            self.endpoint, self.replay_endpoint, self.ingest_endpoint = (
+                f"ipc://{self.tmp}/{n}.sock" for n in ("events", "replay", "ingest"))
+        else:
+            self.endpoint, self.replay_endpoint, self.ingest_endpoint = (
+                f"tcp://127.0.0.1:{free_port()}" for _ in range(3))
+        self.curve = curve
         for d in ("inbox", "outbox", "done", "failed"):
             setattr(self, d, self.tmp / d)
         self.work = self.inbox / ".work"
@@ -64,6 +88,7 @@ class Daemon:
             f"failed = {self.failed}", f"state = {self.tmp / 'state'}",
             "workers = 2", "log_level = debug",
             "[bus]", f"publish = {self.endpoint}", f"replay = {self.replay_endpoint}",
+            f"ingest = {self.ingest_endpoint}",
             "heartbeat = 50",
         ]
         if plugin_path:
@@ -78,8 +103,17 @@ class Daemon:
         self.log_path = self.tmp / "daemon.log"
 
     # -- life cycle --------------------------------------------------------
+    def socket(self, kind):
+        """A socket of kind for the daemon's bus, with the test's CURVE keys."""
+        sock = self.ctx.socket(kind)
+        if self.curve:
+            sock.curve_secretkey = self.curve["secret"].encode()
+            sock.curve_publickey = self.curve["public"].encode()
+            sock.curve_serverkey = self.curve["server"].encode()
+        return sock
+
     def start(self, wait_ready=True):
-        self.sub = self.ctx.socket(zmq.SUB)
+        self.sub = self.socket(zmq.SUB)
         # Connect before the daemon binds, retrying fast, so that the
         # subscription is in place by the time it publishes daemon.ready.
         self.sub.setsockopt(zmq.RECONNECT_IVL, 5)
@@ -105,7 +139,7 @@ class Daemon:
 
     def replay(self, since=0, timeout=5):
         """Every event after seq since, from the daemon's journal."""
-        dealer = self.ctx.socket(zmq.DEALER)
+        dealer = self.socket(zmq.DEALER)
         dealer.connect(self.replay_endpoint)
         dealer.send_multipart([b"ICANHAZ?", str(since).encode()])
         events = []
@@ -116,7 +150,8 @@ class Daemon:
                 if frames[0] == b"KTHXBAI":
                     return events, int(frames[1]), int(frames[2])
                 assert frames[0] != b"ERROR", frames
-                events.append((frames[0].decode(), json.loads(frames[1])))
+                topic = frames[0].decode()
+                events.append((topic, check_event(topic, json.loads(frames[1]))))
         finally:
             dealer.close(linger=0)
 
@@ -185,7 +220,7 @@ class Daemon:
                                      + self.read_log())
             if self.sub.poll(100):
                 t, payload = self.sub.recv_multipart()
-                ev = json.loads(payload)
+                ev = check_event(t.decode(), json.loads(payload))
                 self.seen.append((t.decode(), ev))
                 if t.decode() == topic and (source is None or ev.get("source") == source):
                     return ev
@@ -250,11 +285,14 @@ def run_cli(*args, check=False, timeout=120):
 
 @pytest.fixture
 def daemon(tmp_path):
-    """A factory: daemon(**options) makes a Daemon under tmp_path (not started)."""
+    """A factory: daemon(**options) makes a Daemon under tmp_path (not
+    started); daemon(folder="x", ...) under tmp_path/x, for a second one."""
     made = []
 
-    def make(**kw):
-        d = Daemon(tmp_path, **kw)
+    def make(folder=None, **kw):
+        where = tmp_path / folder if folder else tmp_path
+        where.mkdir(exist_ok=True)
+        d = Daemon(where, **kw)
         made.append(d)
         return d
     yield make
