@@ -1,5 +1,6 @@
 /* The normalize cleaner: NFC, white space, empty segments. */
 #include "harness.h"
+#include "paragraphs.h"
 
 #include "internal.h"
 
@@ -28,8 +29,76 @@ static void nfc_space_and_empty(void **state)
     td_doc_free(doc);
 }
 
+static td_doc *quotes_doc(void)
+{
+    size_t len;
+    char *text = th_fixture("normalize/quotes.txt", &len);
+    td_doc *doc = tp_doc("q.txt", text, len);
+    free(text);
+    return doc;
+}
+
+static void quotes_kept_by_default(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = quotes_doc();
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_string_equal(th_seg_text(doc, 0), "He said \"it's fine\" and left.");
+    assert_string_equal(th_seg_text(doc, 1), "She wrote \u201Cdon\u2019t\u201D and "
+                        "\u2018maybe\u2019 \u2013 then \"no\".");
+    assert_int_equal(tp_change(doc, "normalize", "quotes"), -1);
+    td_doc_free(doc);
+}
+
+static void quotes_straight(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = quotes_doc();
+    const char *opts[] = { "quotes", "straight", NULL };
+    assert_int_equal(th_run(td_plugin_entry(), doc, opts, &err), 0);
+    assert_string_equal(th_seg_text(doc, 0), "He said \"it's fine\" and left.");
+    assert_string_equal(th_seg_text(doc, 1), "She wrote \"don't\" and 'maybe' "
+                        "\u2013 then \"no\".");
+    assert_int_equal(tp_change(doc, "normalize", "quotes"), 5);
+    td_doc_free(doc);
+}
+
+static void quotes_typographic(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = quotes_doc();
+    const char *opts[] = { "quotes", "typographic", NULL };
+    assert_int_equal(th_run(td_plugin_entry(), doc, opts, &err), 0);
+    assert_string_equal(th_seg_text(doc, 0), "He said \u201Cit\u2019s fine\u201D and left.");
+    assert_string_equal(th_seg_text(doc, 1), "She wrote \u201Cdon\u2019t\u201D and "
+                        "\u2018maybe\u2019 \u2013 then \u201Cno\u201D.");
+    assert_int_equal(tp_change(doc, "normalize", "quotes"), 5);
+    td_doc_free(doc);
+}
+
+static void quotes_bad_value(void **state)
+{
+    (void)state;
+    td_error err = { "" };
+    td_options *o = td__options_new(td_plugin_entry()->options, ".", ".");
+    void *st = NULL;
+    assert_int_equal(td__options_set(o, "quotes", "curly", NULL, 0), 0);
+    assert_int_equal(td_plugin_entry()->init(&st, o, &err), -1);
+    assert_non_null(strstr(err.message, "typographic"));
+    td__options_free(o);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(nfc_space_and_empty) };
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nfc_space_and_empty),
+        cmocka_unit_test(quotes_kept_by_default),
+        cmocka_unit_test(quotes_straight),
+        cmocka_unit_test(quotes_typographic),
+        cmocka_unit_test(quotes_bad_value),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
