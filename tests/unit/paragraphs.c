@@ -83,6 +83,36 @@ td_doc *tp_doc(const char *name, const char *text, size_t len)
     return doc;
 }
 
+td_doc *tp_caption_doc(const char *name, const char *text, size_t len)
+{
+    td_doc *doc = th_doc_bytes(name, text, len);
+    const char *p = text, *end = text + len;
+    td_doc_set_format(doc, "captions");
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        const char *line = p;
+        td_ms at;
+        p = nl ? nl + 1 : end;
+        size_t stamp = n ? td_time_parse(line, n, &at) : 0;
+        if (stamp == 0) {
+            if (n > 0 && td_doc_segment_count(doc) == 0 && td_doc_title(doc) == NULL)
+                td_doc_set_title(doc, line, n);
+            continue;
+        }
+        size_t count = td_doc_segment_count(doc);
+        if (count > 0) {
+            td_segment *prev = td_doc_segment(doc, count - 1);
+            td_segment_set_times(prev, td_segment_start(prev), at);
+        }
+        while (stamp < n && line[stamp] == ' ')
+            stamp++;
+        assert_int_equal(td_doc_add_segment(doc, at, TD_TIME_UNKNOWN, TD_NO_SPEAKER,
+                                            TD_SEG_SPEECH, line + stamp, n - stamp), 0);
+    }
+    return doc;
+}
+
 long tp_change(td_doc *doc, const char *plugin, const char *what)
 {
     json_t *mine = json_object_get(td__doc_changes(doc), plugin);

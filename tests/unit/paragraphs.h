@@ -17,6 +17,13 @@ size_t tp_add_paragraphs(td_doc *doc, const char *text, size_t len);
 /* A document (named name) holding the paragraphs of text. */
 td_doc *tp_doc(const char *name, const char *text, size_t len);
 
+/*
+ * A document of caption lines, "m:ss text" each, the way the captions
+ * parser makes it: format "captions", a title from a line before the first
+ * time, each line a segment ending where the next begins.
+ */
+td_doc *tp_caption_doc(const char *name, const char *text, size_t len);
+
 /* The count plugin recorded under what, or -1 when it recorded none. */
 long tp_change(td_doc *doc, const char *plugin, const char *what);
 

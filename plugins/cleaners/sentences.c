@@ -1,0 +1,609 @@
+/*
+ * sentences.c - rebuilds sentences from caption dumps, which cut speech
+ * every few words wherever the screen was full.
+ *
+ * Punctuated captions are split at sentence ends; each sentence starts at
+ * the time of the line it starts in and ends with the line it ends in.
+ * Lowercase captions without punctuation (automatic captions) are cut into
+ * units at pauses and, when a unit grows past max_words, at the best break
+ * in it; each unit then gets a capital, "I" for "i", and a period.  Lines
+ * that repeat the one before (YouTube shows a line again when it scrolls)
+ * are merged first.
+ *
+ * Only caption-like documents are touched: a format in the formats option,
+ * or no speakers and many short timed segments.  Chats and turns are left
+ * alone.  Events and headings stay where they are and end a unit, and so
+ * does a change of speaker.
+ *
+ * Pauses: caption times have a resolution of one second, so the silence
+ * after a line is estimated as the time to the next line minus the time
+ * its words take (word_ms each).
+ */
+#include <transcriptd/transcriptd.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+/* Words per segment at most for a document without a known format to be
+ * taken for captions, and segments at least. */
+#define CAPTION_WORDS 12
+#define CAPTION_SEGMENTS 20
+
+typedef struct wordlist {
+    char **v;
+    size_t n;
+} wordlist;
+
+typedef struct config {
+    wordlist formats, starters, nonfinal;
+    long pause_ms, word_ms, max_words, min_words, overlap_words;
+    double punctuated_share;
+} config;
+
+static const td_option options[] = {
+    { "formats", TD_OPT_LIST, "captions",
+      "document formats always treated as captions" },
+    { "pause", TD_OPT_INT, "1000",
+      "milliseconds of estimated silence after a line that end a unit (unpunctuated)" },
+    { "word_ms", TD_OPT_INT, "300",
+      "milliseconds one spoken word takes, to estimate pauses" },
+    { "max_words", TD_OPT_INT, "30",
+      "longest unit (unpunctuated; twice this for punctuated sentences)" },
+    { "min_words", TD_OPT_INT, "4", "shortest unit a pause or a break may end" },
+    { "overlap_words", TD_OPT_INT, "3",
+      "a line starting with at least this many words that end the line before "
+      "repeats them: they are merged" },
+    { "punctuated_share", TD_OPT_DOUBLE, "0.2",
+      "share of lines with a sentence end (. ? !) from which captions count as punctuated" },
+    { "starters", TD_OPT_LIST, "so and but okay yeah now then because well um uh actually also",
+      "words a unit likes to start with" },
+    { "nonfinal", TD_OPT_LIST,
+      "the a an to of and or but with for in on at from my your our their his her its "
+      "is are was were be this that i i'm we you they it's very if than as by about "
+      "into like just really kind sort going want",
+      "words a unit never ends with" },
+    { NULL, 0, NULL, NULL },
+};
+
+/* ---- configuration ---------------------------------------------------------- */
+
+static void wordlist_free(wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+static int wordlist_parse(wordlist *l, const char *s)
+{
+    while (*s) {
+        size_t skip = strspn(s, " \t"), n;
+        s += skip;
+        if ((n = strcspn(s, " \t")) == 0)
+            break;
+        char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+        if (v == NULL)
+            return -ENOMEM;
+        l->v = v;
+        if ((v[l->n] = strndup(s, n)) == NULL)
+            return -ENOMEM;
+        l->n++;
+        s += n;
+    }
+    return 0;
+}
+
+static bool wordlist_has(const wordlist *l, const char *w, size_t len)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strlen(l->v[i]) == len && strncasecmp(l->v[i], w, len) == 0)
+            return true;
+    return false;
+}
+
+static void fini(void *state)
+{
+    config *c = state;
+    if (c == NULL)
+        return;
+    wordlist_free(&c->formats);
+    wordlist_free(&c->starters);
+    wordlist_free(&c->nonfinal);
+    free(c);
+}
+
+static int init(void **state, const td_options *opts, td_error *err)
+{
+    config *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return td_error_set(err, "out of memory");
+    c->pause_ms = td_opt_int(opts, "pause");
+    c->word_ms = td_opt_int(opts, "word_ms");
+    c->max_words = td_opt_int(opts, "max_words");
+    c->min_words = td_opt_int(opts, "min_words");
+    c->overlap_words = td_opt_int(opts, "overlap_words");
+    c->punctuated_share = td_opt_double(opts, "punctuated_share");
+    if (wordlist_parse(&c->formats, td_opt_string(opts, "formats")) != 0 ||
+        wordlist_parse(&c->starters, td_opt_string(opts, "starters")) != 0 ||
+        wordlist_parse(&c->nonfinal, td_opt_string(opts, "nonfinal")) != 0) {
+        fini(c);
+        return td_error_set(err, "out of memory");
+    }
+    if (c->min_words < 1 || c->max_words < c->min_words + 1 || c->overlap_words < 1) {
+        fini(c);
+        return td_error_set(err, "need 1 <= min_words < max_words and overlap_words >= 1");
+    }
+    *state = c;
+    return 0;
+}
+
+/* ---- the words of the document ------------------------------------------------ */
+
+typedef struct word {
+    const char *p;          /* in the segment's text (the document's arena) */
+    uint32_t len;
+    uint32_t line;
+} word;
+
+typedef struct line {
+    td_ms start, end;
+    int speaker;
+    bool barrier;           /* an event or heading, kept as it is */
+    size_t seg;             /* its segment */
+    size_t first, n;        /* its words still kept */
+} line;
+
+typedef struct counts {
+    long lines, duplicates, overlaps, units, periods, capitals;
+} counts;
+
+typedef struct work {
+    const config *c;
+    word *w;
+    size_t nw, capw;
+    line *l;
+    size_t nl, capl;
+    td_buf text;
+    counts k;
+    int rc;
+} work;
+
+static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 256;
+    void *nv = realloc(v, c * size);
+    if (nv == NULL) {
+        *rc = -ENOMEM;
+        return v;
+    }
+    *cap = c;
+    return nv;
+}
+
+static void add_line(work *wk, const td_doc *doc, size_t seg)
+{
+    const td_segment *s = td_doc_segment(doc, seg);
+    wk->l = grow(wk->l, &wk->capl, wk->nl, sizeof(line), &wk->rc);
+    if (wk->rc != 0)
+        return;
+    line *ln = &wk->l[wk->nl];
+    *ln = (line){ td_segment_start(s), td_segment_end(s), td_segment_speaker(s),
+                  td_segment_kind(s) != TD_SEG_SPEECH, seg, wk->nw, 0 };
+    size_t len;
+    const char *t = td_segment_text(s, &len);
+    for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
+        while (i < len && t[i] == ' ')
+            i++;
+        size_t j = i;
+        while (j < len && t[j] != ' ')
+            j++;
+        if (j == i)
+            break;
+        wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
+        if (wk->rc == 0)
+            wk->w[wk->nw++] = (word){ t + i, (uint32_t)(j - i), (uint32_t)wk->nl };
+        i = j;
+    }
+    ln->n = wk->nw - ln->first;
+    wk->nl++;
+}
+
+/* ---- which documents -------------------------------------------------------------- */
+
+static bool caption_like(const config *c, const td_doc *doc)
+{
+    const char *format = td_doc_format(doc);
+    if (format && wordlist_has(&c->formats, format, strlen(format)))
+        return true;
+    size_t n = td_doc_segment_count(doc), speech = 0, words = 0;
+    if (td_doc_speaker_count(doc) > 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        if (td_segment_kind(s) != TD_SEG_SPEECH)
+            continue;
+        if (td_segment_start(s) == TD_TIME_UNKNOWN)
+            return false;
+        size_t len;
+        const char *t = td_segment_text(s, &len);
+        words += td_text_word_count(t, len);
+        speech++;
+    }
+    return speech >= CAPTION_SEGMENTS && words <= speech * CAPTION_WORDS;
+}
+
+/* ---- words compared, and what they say -------------------------------------------- */
+
+static bool is_trailing_punct(char c)
+{
+    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
+}
+
+/* The word without trailing punctuation. */
+static size_t core_len(const word *w)
+{
+    size_t n = w->len;
+    while (n > 1 && is_trailing_punct(w->p[n - 1]))
+        n--;
+    return n;
+}
+
+static bool same_word(const word *a, const word *b)
+{
+    size_t n = core_len(a);
+    return n == core_len(b) && strncasecmp(a->p, b->p, n) == 0;
+}
+
+static const char *const ABBREVIATIONS[] = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "jr", "sr", NULL
+};
+
+/* Whether the word ends a sentence: . ? ! (perhaps before a closing quote),
+ * but not an abbreviation, an initial or an ellipsis. */
+static bool ends_sentence(const word *w)
+{
+    size_t n = w->len;
+    const char *p = w->p;
+    while (n > 0 && (p[n - 1] == '"' || p[n - 1] == '\'' || p[n - 1] == ')'))
+        n--;
+    if (n >= 3 && memcmp(p + n - 3, "\u201D", 3) == 0)    /* ” */
+        n -= 3;
+    else if (n >= 3 && memcmp(p + n - 3, "\u2019", 3) == 0)
+        n -= 3;
+    if (n == 0 || (p[n - 1] != '.' && p[n - 1] != '?' && p[n - 1] != '!'))
+        return false;
+    if (p[n - 1] != '.')
+        return true;
+    if (n >= 2 && p[n - 2] == '.')
+        return false;                                       /* ... */
+    if (n == 2 && isupper((unsigned char)p[0]))
+        return false;                                       /* J. */
+    for (size_t i = 0; ABBREVIATIONS[i]; i++)
+        if (strlen(ABBREVIATIONS[i]) == n - 1 && strncasecmp(p, ABBREVIATIONS[i], n - 1) == 0)
+            return false;
+    return true;
+}
+
+/* ---- merging repeated lines ---------------------------------------------------------- */
+
+/* Whether the last k words of line a are the first k words of line b. */
+static bool tail_is_head(const work *wk, const line *a, const line *b, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (!same_word(&wk->w[a->first + a->n - k + i], &wk->w[b->first + i]))
+            return false;
+    return true;
+}
+
+/*
+ * The number of words line b repeats from the end of line a: the longest
+ * run of at least overlap_words, or all of b (two words or more) when b
+ * repeats the end of a whole.  0 when none.
+ */
+static size_t overlap(const work *wk, const line *a, const line *b)
+{
+    size_t most = a->n < b->n ? a->n : b->n;
+    for (size_t k = most; k >= 2; k--)
+        if ((k >= (size_t)wk->c->overlap_words || k == b->n) && tail_is_head(wk, a, b, k))
+            return k;
+    return 0;
+}
+
+static void merge_repeats(work *wk)
+{
+    line *prev = NULL;
+    for (size_t i = 0; i < wk->nl; i++) {
+        line *ln = &wk->l[i];
+        if (ln->barrier) {
+            prev = NULL;
+            continue;
+        }
+        if (ln->n == 0)
+            continue;
+        wk->k.lines++;
+        size_t k = prev && prev->speaker == ln->speaker ? overlap(wk, prev, ln) : 0;
+        if (k == ln->n) {
+            /* The line shown again: the one before lasts until it goes. */
+            wk->k.duplicates++;
+            ln->n = 0;
+            prev->end = ln->end;
+            continue;
+        }
+        if (k > 0) {
+            wk->k.overlaps++;
+            ln->first += k;
+            ln->n -= k;
+        }
+        prev = ln;
+    }
+}
+
+static bool punctuated(const work *wk)
+{
+    size_t lines = 0, ended = 0;
+    for (size_t i = 0; i < wk->nl; i++) {
+        const line *ln = &wk->l[i];
+        if (ln->barrier || ln->n == 0)
+            continue;
+        lines++;
+        for (size_t j = 0; j < ln->n; j++)
+            if (ends_sentence(&wk->w[ln->first + j])) {
+                ended++;
+                break;
+            }
+    }
+    return lines > 0 && (double)ended >= wk->c->punctuated_share * (double)lines;
+}
+
+/* ---- where units break ------------------------------------------------------------------ */
+
+/* The words of the document in order, the ones merged away left out. */
+typedef struct stream {
+    size_t *v;
+    size_t n, cap;
+} stream;
+
+/* Estimated silence after the line of word i if it is the line's last word,
+ * else a large negative number. */
+static long pause_after(const work *wk, const stream *s, size_t at)
+{
+    const word *w = &wk->w[s->v[at]];
+    const line *ln = &wk->l[w->line];
+    if (s->v[at] != ln->first + ln->n - 1 || ln->end == TD_TIME_UNKNOWN)
+        return -100000;
+    return (long)(ln->end - ln->start) - (long)(ln->n * (size_t)wk->c->word_ms);
+}
+
+static bool nonfinal(const work *wk, const word *w)
+{
+    return wordlist_has(&wk->c->nonfinal, w->p, core_len(w));
+}
+
+/* How good a break after stream position at is (higher is better). */
+static long break_score(const work *wk, const stream *s, size_t at)
+{
+    long score = 0, pause = pause_after(wk, s, at);
+    if (pause > 0)
+        score += pause / 50;                /* 1000 ms: 20 */
+    if (at + 1 < s->n) {
+        const word *next = &wk->w[s->v[at + 1]];
+        if (wordlist_has(&wk->c->starters, next->p, core_len(next)))
+            score += 15;
+    }
+    if (nonfinal(wk, &wk->w[s->v[at]]))
+        score -= 30;
+    return score;
+}
+
+/* The best place to break the unit from..to (stream positions), keeping
+ * at least min_words on the left. */
+static size_t best_break(const work *wk, const stream *s, size_t from, size_t to)
+{
+    size_t best = to - 1;
+    long best_score = -1000000;
+    for (size_t at = from + (size_t)wk->c->min_words - 1; at < to; at++) {
+        long sc = break_score(wk, s, at);
+        if (sc >= best_score) {         /* ties: the later, for longer units */
+            best_score = sc;
+            best = at;
+        }
+    }
+    return best;
+}
+
+/* ---- writing the units ------------------------------------------------------------------- */
+
+static bool is_i_word(const char *p, size_t n)
+{
+    static const char *const forms[] = { "i", "i'm", "i've", "i'd", "i'll",
+                                         "i\u2019m", "i\u2019ve", "i\u2019d", "i\u2019ll", NULL };
+    for (size_t i = 0; forms[i]; i++)
+        if (strlen(forms[i]) == n && memcmp(forms[i], p, n) == 0)
+            return true;
+    return false;
+}
+
+/* Capitalises the first letter of text from byte at; true if it changed. */
+static bool capitalise(td_buf *b, size_t at)
+{
+    int32_t cp;
+    int n = td_utf8_decode(b->data + at, b->len - at, &cp);
+    if (n <= 0)
+        return false;
+    int32_t up = utf8proc_toupper(cp);
+    char enc[4];
+    if (up == cp || td_utf8_encode(up, enc) != n)
+        return false;       /* the rare letter whose capital is longer stays */
+    memcpy(b->data + at, enc, (size_t)n);
+    return true;
+}
+
+/* Ends the unit with a period unless it ends a sentence already. */
+static void end_with_period(work *wk)
+{
+    td_buf *b = &wk->text;
+    while (b->len > 0 && strchr(",;:- ", b->data[b->len - 1]) != NULL)
+        b->data[--b->len] = '\0';
+    word last = { b->data, (uint32_t)b->len, 0 };
+    const char *sp = memrchr(b->data, ' ', b->len);
+    if (sp != NULL)
+        last = (word){ sp + 1, (uint32_t)(b->len - (size_t)(sp + 1 - b->data)), 0 };
+    if (b->len == 0 || ends_sentence(&last) || b->data[b->len - 1] == '.')
+        return;
+    wk->rc |= td_buf_putc(b, '.');
+    wk->k.periods++;
+}
+
+static void emit(work *wk, td_doc *doc, const stream *s, size_t from, size_t to)
+{
+    if (from >= to || wk->rc != 0)
+        return;
+    td_buf *b = &wk->text;
+    td_buf_reset(b);
+    for (size_t at = from; at < to; at++) {
+        const word *w = &wk->w[s->v[at]];
+        size_t pos = b->len;
+        if (at > from)
+            wk->rc |= td_buf_putc(b, ' '), pos++;
+        wk->rc |= td_buf_append(b, w->p, w->len);
+        if (wk->rc == 0 && is_i_word(b->data + pos, core_len(w)))
+            b->data[pos] = 'I', wk->k.capitals++;
+    }
+    if (wk->rc != 0)
+        return;
+    wk->k.capitals += capitalise(b, 0);
+    end_with_period(wk);
+    const line *first = &wk->l[wk->w[s->v[from]].line];
+    const line *last = &wk->l[wk->w[s->v[to - 1]].line];
+    if (wk->rc == 0)
+        wk->rc = td_doc_add_segment(doc, first->start, last->end, first->speaker,
+                                    TD_SEG_SPEECH, b->data, b->len);
+    wk->k.units++;
+}
+
+/* Appends a barrier segment again, as it was. */
+static void copy_segment(work *wk, td_doc *doc, size_t seg)
+{
+    const td_segment *s = td_doc_segment(doc, seg);
+    size_t len;
+    const char *text = td_segment_text(s, &len);
+    const char *label = td_segment_label(s);
+    if (wk->rc != 0)
+        return;
+    wk->rc = td_doc_add_segment(doc, td_segment_start(s), td_segment_end(s),
+                                td_segment_speaker(s), td_segment_kind(s), text, len);
+    if (wk->rc == 0 && label != NULL)
+        wk->rc = td_segment_set_label(doc, td_doc_segment(doc, td_doc_segment_count(doc) - 1),
+                                      label);
+}
+
+/*
+ * Cuts the words of lines first..last (no barrier among them, one
+ * speaker) into units and appends them.
+ */
+static void cut_run(work *wk, td_doc *doc, const stream *s, bool punct)
+{
+    size_t from = 0;
+    size_t limit = (size_t)wk->c->max_words * (punct ? 2 : 1);
+    for (size_t at = 0; at < s->n && wk->rc == 0; at++) {
+        const word *w = &wk->w[s->v[at]];
+        size_t len = at - from + 1;
+        bool end = punct ? ends_sentence(w)
+                         : (len >= (size_t)wk->c->min_words && !nonfinal(wk, w) &&
+                            pause_after(wk, s, at) >= wk->c->pause_ms);
+        if (end) {
+            emit(wk, doc, s, from, at + 1);
+            from = at + 1;
+        } else if (len >= limit) {
+            size_t b = best_break(wk, s, from, at + 1);
+            emit(wk, doc, s, from, b + 1);
+            from = b + 1;
+        }
+    }
+    emit(wk, doc, s, from, s->n);
+}
+
+/* Walks the lines: runs of speech by one speaker, and barriers between. */
+static void rebuild(work *wk, td_doc *doc, bool punct)
+{
+    stream s = { NULL, 0, 0 };
+    int speaker = TD_NO_SPEAKER;
+    for (size_t i = 0; i <= wk->nl && wk->rc == 0; i++) {
+        const line *ln = i < wk->nl ? &wk->l[i] : NULL;
+        bool flush = ln == NULL || ln->barrier || (ln->n > 0 && ln->speaker != speaker);
+        if (flush && s.n > 0) {
+            cut_run(wk, doc, &s, punct);
+            s.n = 0;
+        }
+        if (ln == NULL)
+            break;
+        if (ln->barrier) {
+            copy_segment(wk, doc, ln->seg);
+            continue;
+        }
+        speaker = ln->n > 0 ? ln->speaker : speaker;
+        for (size_t j = 0; j < ln->n && wk->rc == 0; j++) {
+            s.v = grow(s.v, &s.cap, s.n, sizeof(size_t), &wk->rc);
+            if (wk->rc == 0)
+                s.v[s.n++] = ln->first + j;
+        }
+    }
+    free(s.v);
+}
+
+static void report(td_doc *doc, const counts *k, bool punct)
+{
+    td_doc_count_change(doc, "lines", k->lines);
+    td_doc_count_change(doc, punct ? "sentences" : "units", k->units);
+    td_doc_count_change(doc, "duplicates", k->duplicates);
+    td_doc_count_change(doc, "overlaps", k->overlaps);
+    td_doc_count_change(doc, "periods", k->periods);
+    td_doc_count_change(doc, "capitals", k->capitals);
+}
+
+static int run(void *state, td_doc *doc, td_error *err)
+{
+    const config *c = state;
+    work wk = { .c = c, .text = TD_BUF_INIT };
+    size_t n = td_doc_segment_count(doc);
+
+    if (n == 0 || !caption_like(c, doc))
+        return 0;
+    for (size_t i = 0; i < n && wk.rc == 0; i++)
+        add_line(&wk, doc, i);
+    bool punct = false;
+    if (wk.rc == 0) {
+        merge_repeats(&wk);
+        punct = punctuated(&wk);
+        rebuild(&wk, doc, punct);
+    }
+    if (wk.rc == 0)
+        wk.rc = td_doc_remove_segments(doc, 0, n);
+    free(wk.w);
+    free(wk.l);
+    td_buf_free(&wk.text);
+    if (wk.rc != 0)
+        return td_error_set(err, "out of memory");
+    report(doc, &wk.k, punct);
+    return 0;
+}
+
+static const td_plugin sentences = {
+    .abi = TD_PLUGIN_ABI,
+    .kind = TD_CLEANER,
+    .name = "sentences",
+    .version = "1.0",
+    .summary = "caption dumps -> sentences (punctuated) or units cut at pauses (unpunctuated)",
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .run = run,
+};
+
+TD_PLUGIN_DEFINE(sentences)
