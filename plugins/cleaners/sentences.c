@@ -64,7 +64,7 @@ static const td_option options[] = {
     { "nonfinal", TD_OPT_LIST,
       "the a an to of and or but with for in on at from my your our their his her its "
       "is are was were be this that i i'm we you they it's very if than as by about "
-      "into like just really kind sort going want",
+      "into like just really kind sort going want um uh",
       "words a unit never ends with" },
     { NULL, 0, NULL, NULL },
 };
@@ -396,8 +396,9 @@ static long break_score(const work *wk, const stream *s, size_t at)
         if (wordlist_has(&wk->c->starters, next->p, core_len(next)))
             score += 15;
     }
+    /* Worse than any pause is good: "and." ends no unit while others can. */
     if (nonfinal(wk, &wk->w[s->v[at]]))
-        score -= 30;
+        score -= 1000;
     return score;
 }
 
@@ -406,7 +407,7 @@ static long break_score(const work *wk, const stream *s, size_t at)
 static size_t best_break(const work *wk, const stream *s, size_t from, size_t to)
 {
     size_t best = to - 1;
-    long best_score = -1000000;
+    long best_score = -1000000000;
     for (size_t at = from + (size_t)wk->c->min_words - 1; at < to; at++) {
         long sc = break_score(wk, s, at);
         if (sc >= best_score) {         /* ties: the later, for longer units */
