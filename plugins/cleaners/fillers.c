@@ -194,7 +194,17 @@ typedef struct token {
 
 static bool trail_char(const char *s, size_t i)
 {
-    return strchr(".,?!;:-", s[i]) != NULL && s[i] != '\0';
+    switch (s[i]) {
+    case '.': case ',': case '?': case '!': case ';': case ':': case '-':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
 }
 
 /* Splits the word s[0..len) into lead, core and trail. */
@@ -217,7 +227,12 @@ static token tokenize(const char *s, size_t len)
 
 static bool same_core(const token *a, const token *b)
 {
-    return a->ncore == b->ncore && strncasecmp(a->core, b->core, a->ncore) == 0;
+    if (a->ncore != b->ncore)
+        return false;
+    for (size_t i = 0; i < a->ncore; i++)
+        if (lower(a->core[i]) != lower(b->core[i]))
+            return false;
+    return true;
 }
 
 static bool core_is(const token *t, const char *w)
@@ -265,9 +280,8 @@ static int split(scratch *sc, const char *text, size_t len)
     for (size_t i = 0; i < len;) {
         while (i < len && text[i] == ' ')
             i++;
-        size_t j = i;
-        while (j < len && text[j] != ' ')
-            j++;
+        const char *sp = i < len ? memchr(text + i, ' ', len - i) : NULL;
+        size_t j = sp ? (size_t)(sp - text) : len;
         if (j == i)
             break;
         if (sc->nin == sc->cap) {

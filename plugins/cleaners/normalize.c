@@ -34,11 +34,85 @@ static int init(void **state, const td_options *opts, td_error *err)
     return td_error_set(err, "quotes = %s: expected keep, straight or typographic", v);
 }
 
-static bool is_ascii(const char *s, size_t len)
+/*
+ * Whether NFC leaves cp as it is whatever surrounds it, by utf8proc's own
+ * data: no combining class, not a mark or a conjoining jamo (which compose
+ * with what comes before), not excluded from composition, and no canonical
+ * mapping to a single other character.
+ */
+static bool nfc_stable(int32_t cp)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80)
+    if (cp < 0x300)
+        return true;            /* ASCII, Latin-1 and Latin Extended */
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    if (p->combining_class != 0 || p->comp_exclusion ||
+        p->category == UTF8PROC_CATEGORY_MN || p->category == UTF8PROC_CATEGORY_MC ||
+        p->category == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
+        return false;
+    if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+        return true;            /* no canonical decomposition */
+    utf8proc_int32_t d[4];
+    int boundclass = 0;
+    return utf8proc_decompose_char(cp, d, 4, UTF8PROC_DECOMPOSE, &boundclass) > 1;
+}
+
+/* The white space td_text_squeeze() collapses, beyond ASCII. */
+static bool unicode_space(int32_t cp)
+{
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/*
+ * How many leading bytes of s are plain ASCII (no control, no byte of a
+ * longer character, no two spaces in a row), eight at a time: most text
+ * is, and this is the hot path of every document.
+ */
+static size_t plain_ascii_prefix(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    bool space_before = false;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        /* A byte >= 0x80, or one below 0x20 (its subtraction borrows). */
+        if ((x | (x - ones * 0x20)) & highs)
+            break;
+        uint64_t y = x ^ (ones * ' ');          /* spaces become 0 */
+        uint64_t zero = ~(((y & ~highs) + ~highs) | y | ~highs);
+        /* Two spaces: in the word, or one ending the word before. */
+        if ((zero & (zero >> 8)) || (space_before && (zero & 0x80)))
+            break;
+        space_before = (zero >> 56) != 0;
+    }
+    return i;
+}
+
+/*
+ * Whether text needs neither NFC nor white space work: the common case,
+ * checked in one pass so that clean segments cost no copy.
+ */
+static bool already_clean(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
+        return false;
+    size_t plain = plain_ascii_prefix(s, len);
+    /* From the prefix's last byte on: two spaces may straddle its end. */
+    for (size_t i = plain > 0 ? plain - 1 : 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if ((c == ' ' && s[i + 1] == ' ') || (c < 0x20 && c != 0))
+                return false;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        int n = td_utf8_decode(s + i, len - i, &cp);
+        if (n < 0 || unicode_space(cp) || !nfc_stable(cp))
             return false;
+        i += (size_t)n;
+    }
     return true;
 }
 
@@ -106,14 +180,20 @@ typedef struct counts {
     long nfc, spaces, empty, quotes;
 } counts;
 
-/* Cleans one segment's text into buf; 0, or -1 with err set. */
+/*
+ * Cleans one segment's text into buf; *same is set when the text needs no
+ * change at all (buf is then unused).  0, or -1 with err set.
+ */
 static int clean_text(quote_style style, const char *text, size_t len,
-                      td_buf *buf, td_buf *tmp, counts *c, td_error *err)
+                      td_buf *buf, td_buf *tmp, counts *c, bool *same, td_error *err)
 {
     utf8proc_uint8_t *composed = NULL;
+    bool clean = already_clean(text, len);
 
-    /* ASCII is already NFC: skip utf8proc (and its allocation). */
-    if (!is_ascii(text, len)) {
+    *same = clean && style == QUOTES_KEEP;
+    if (*same)
+        return 0;
+    if (!clean) {
         utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text,
                                           (utf8proc_ssize_t)len, &composed,
                                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -129,7 +209,7 @@ static int clean_text(quote_style style, const char *text, size_t len,
     free(composed);
     if (rc != 0)
         return td_error_set(err, "out of memory");
-    size_t squeezed = td_text_squeeze(buf->data, buf->len);
+    size_t squeezed = clean ? len : td_text_squeeze(buf->data, buf->len);
     c->spaces += squeezed != buf->len;
     buf->len = squeezed;
     if (style != QUOTES_KEEP && squeezed > 0) {
@@ -151,11 +231,14 @@ static int run(void *state, td_doc *doc, td_error *err)
     for (size_t i = 0; rc == 0 && i < td_doc_segment_count(doc); i++) {
         td_segment *seg = td_doc_segment(doc, i);
         size_t len;
+        bool same;
         const char *text = td_segment_text(seg, &len);
-        if (clean_text(style, text, len, &buf, &tmp, &c, err) != 0) {
+        if (clean_text(style, text, len, &buf, &tmp, &c, &same, err) != 0) {
             rc = -1;
             break;
         }
+        if (same)
+            continue;
         if (buf.len == 0 && td_segment_kind(seg) == TD_SEG_SPEECH) {
             td_segment_drop(seg);
             c.empty++;

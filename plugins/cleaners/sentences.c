@@ -38,8 +38,41 @@ typedef struct wordlist {
     size_t n;
 } wordlist;
 
+/* What a word says about where units break (word.flags, lexicon). */
+enum {
+    WORD_NONFINAL = 1,      /* no unit ends with it */
+    WORD_STARTER = 2,       /* units like to start with it */
+    WORD_ENDS = 4,          /* it ends a sentence (. ? !) */
+    WORD_LINE_END = 8,      /* the last word of its caption line */
+    WORD_LOOKED_UP = 16     /* NONFINAL and STARTER are known */
+};
+
+/* Longest word the lexicon holds: words are keys of two 64-bit integers. */
+#define LEX_WORD 16
+
+typedef struct lex_key {
+    uint64_t lo, hi;
+} lex_key;
+
+typedef struct lex_slot {
+    lex_key key;            /* all zero: a free slot */
+    uint8_t flags;
+} lex_slot;
+
+/*
+ * The words of the starters and nonfinal options with their flags: an
+ * open-addressing hash table keyed by the lower-case word packed into two
+ * integers, looked up once per word of every document (a multiply and an
+ * integer compare), built by init() and read-only after.
+ */
+typedef struct lexicon {
+    lex_slot *slot;
+    size_t mask;
+} lexicon;
+
 typedef struct config {
-    wordlist formats, starters, nonfinal;
+    wordlist formats;
+    lexicon words;
     long pause_ms, word_ms, max_words, min_words, overlap_words;
     double punctuated_share;
 } config;
@@ -105,14 +138,90 @@ static bool wordlist_has(const wordlist *l, const char *w, size_t len)
     return false;
 }
 
+static inline char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+}
+
+/* The key of a word of at most LEX_WORD bytes, in lower case. */
+static lex_key lex_key_of(const char *w, size_t len)
+{
+    unsigned char b[LEX_WORD] = { 0 };
+    for (size_t i = 0; i < len; i++)
+        b[i] = (unsigned char)lower(w[i]);
+    lex_key k;
+    memcpy(&k.lo, b, 8);
+    memcpy(&k.hi, b + 8, 8);
+    return k;
+}
+
+static lex_slot *lexicon_slot(const lexicon *lx, lex_key k)
+{
+    uint64_t h = (k.lo ^ (k.hi * 0x9E3779B97F4A7C15u)) * 0xFF51AFD7ED558CCDu;
+    for (size_t i = (size_t)(h >> 40) & lx->mask;; i = (i + 1) & lx->mask) {
+        lex_slot *e = &lx->slot[i];
+        if ((e->key.lo == k.lo && e->key.hi == k.hi) || (e->key.lo | e->key.hi) == 0)
+            return e;
+    }
+}
+
+static uint8_t lexicon_flags(const lexicon *lx, const char *w, size_t len)
+{
+    if (len == 0 || len > LEX_WORD)
+        return 0;
+    return lexicon_slot(lx, lex_key_of(w, len))->flags;
+}
+
+/* Adds the words of a list option with flag; -1 with err set on failure. */
+static int lexicon_add(lexicon *lx, const wordlist *l, uint8_t flag, const char *option,
+                       td_error *err)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        size_t len = strlen(l->v[i]);
+        if (len > LEX_WORD)
+            return td_error_set(err, "%s: '%s' is longer than %d bytes", option, l->v[i],
+                                LEX_WORD);
+        lex_key k = lex_key_of(l->v[i], len);
+        lex_slot *e = lexicon_slot(lx, k);
+        e->key = k;
+        e->flags |= flag;
+    }
+    return 0;
+}
+
+static int lexicon_build(lexicon *lx, const td_options *opts, td_error *err)
+{
+    wordlist starters = { NULL, 0 }, nonfinal = { NULL, 0 };
+    int rc = -1;
+    if (wordlist_parse(&starters, td_opt_string(opts, "starters")) != 0 ||
+        wordlist_parse(&nonfinal, td_opt_string(opts, "nonfinal")) != 0) {
+        td_error_set(err, "out of memory");
+        goto out;
+    }
+    size_t cap = 16;
+    while (cap < 2 * (starters.n + nonfinal.n))
+        cap *= 2;
+    lx->mask = cap - 1;
+    if ((lx->slot = calloc(cap, sizeof(lex_slot))) == NULL) {
+        td_error_set(err, "out of memory");
+        goto out;
+    }
+    rc = lexicon_add(lx, &starters, WORD_STARTER, "starters", err);
+    if (rc == 0)
+        rc = lexicon_add(lx, &nonfinal, WORD_NONFINAL, "nonfinal", err);
+out:
+    wordlist_free(&starters);
+    wordlist_free(&nonfinal);
+    return rc;
+}
+
 static void fini(void *state)
 {
     config *c = state;
     if (c == NULL)
         return;
     wordlist_free(&c->formats);
-    wordlist_free(&c->starters);
-    wordlist_free(&c->nonfinal);
+    free(c->words.slot);
     free(c);
 }
 
@@ -127,11 +236,13 @@ static int init(void **state, const td_options *opts, td_error *err)
     c->min_words = td_opt_int(opts, "min_words");
     c->overlap_words = td_opt_int(opts, "overlap_words");
     c->punctuated_share = td_opt_double(opts, "punctuated_share");
-    if (wordlist_parse(&c->formats, td_opt_string(opts, "formats")) != 0 ||
-        wordlist_parse(&c->starters, td_opt_string(opts, "starters")) != 0 ||
-        wordlist_parse(&c->nonfinal, td_opt_string(opts, "nonfinal")) != 0) {
+    if (wordlist_parse(&c->formats, td_opt_string(opts, "formats")) != 0) {
         fini(c);
         return td_error_set(err, "out of memory");
+    }
+    if (lexicon_build(&c->words, opts, err) != 0) {
+        fini(c);
+        return -1;
     }
     if (c->min_words < 1 || c->max_words < c->min_words + 1 || c->overlap_words < 1) {
         fini(c);
@@ -147,6 +258,7 @@ typedef struct word {
     const char *p;          /* in the segment's text (the document's arena) */
     uint32_t len;
     uint32_t line;
+    uint8_t flags;          /* WORD_* */
 } word;
 
 typedef struct line {
@@ -186,6 +298,8 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
     return nv;
 }
 
+static word make_word(const config *c, const char *p, size_t len, size_t at_line);
+
 static void add_line(work *wk, const td_doc *doc, size_t seg)
 {
     const td_segment *s = td_doc_segment(doc, seg);
@@ -200,17 +314,18 @@ static void add_line(work *wk, const td_doc *doc, size_t seg)
     for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
         while (i < len && t[i] == ' ')
             i++;
-        size_t j = i;
-        while (j < len && t[j] != ' ')
-            j++;
+        const char *sp = i < len ? memchr(t + i, ' ', len - i) : NULL;
+        size_t j = sp ? (size_t)(sp - t) : len;
         if (j == i)
             break;
         wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
         if (wk->rc == 0)
-            wk->w[wk->nw++] = (word){ t + i, (uint32_t)(j - i), (uint32_t)wk->nl };
+            wk->w[wk->nw++] = make_word(wk->c, t + i, j - i, wk->nl);
         i = j;
     }
     ln->n = wk->nw - ln->first;
+    if (ln->n > 0)
+        wk->w[wk->nw - 1].flags |= WORD_LINE_END;
     wk->nl++;
 }
 
@@ -257,7 +372,12 @@ static size_t core_len(const word *w)
 static bool same_word(const word *a, const word *b)
 {
     size_t n = core_len(a);
-    return n == core_len(b) && strncasecmp(a->p, b->p, n) == 0;
+    if (n != core_len(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(a->p[i]) != lower(b->p[i]))
+            return false;
+    return true;
 }
 
 static const char *const ABBREVIATIONS[] = {
@@ -270,6 +390,9 @@ static bool ends_sentence(const word *w)
 {
     size_t n = w->len;
     const char *p = w->p;
+    unsigned char last = (unsigned char)p[n - 1];
+    if ((last | 0x20) >= 'a' && (last | 0x20) <= 'z')
+        return false;                                       /* most words */
     while (n > 0 && (p[n - 1] == '"' || p[n - 1] == '\'' || p[n - 1] == ')'))
         n--;
     if (n >= 3 && memcmp(p + n - 3, "\u201D", 3) == 0)    /* ” */
@@ -288,6 +411,26 @@ static bool ends_sentence(const word *w)
         if (strlen(ABBREVIATIONS[i]) == n - 1 && strncasecmp(p, ABBREVIATIONS[i], n - 1) == 0)
             return false;
     return true;
+}
+
+static word make_word(const config *c, const char *p, size_t len, size_t at_line)
+{
+    (void)c;
+    word w = { p, (uint32_t)len, (uint32_t)at_line, 0 };
+    if (ends_sentence(&w))
+        w.flags |= WORD_ENDS;
+    return w;
+}
+
+/*
+ * The word's flags with NONFINAL and STARTER, looked up the first time
+ * they are asked for: most words are never a candidate for a break.
+ */
+static uint8_t word_flags(const work *wk, word *w)
+{
+    if (!(w->flags & WORD_LOOKED_UP))
+        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, core_len(w));
+    return w->flags;
 }
 
 /* ---- merging repeated lines ---------------------------------------------------------- */
@@ -353,7 +496,7 @@ static bool punctuated(const work *wk)
             continue;
         lines++;
         for (size_t j = 0; j < ln->n; j++)
-            if (ends_sentence(&wk->w[ln->first + j])) {
+            if (wk->w[ln->first + j].flags & WORD_ENDS) {
                 ended++;
                 break;
             }
@@ -374,16 +517,14 @@ typedef struct stream {
 static long pause_after(const work *wk, const stream *s, size_t at)
 {
     const word *w = &wk->w[s->v[at]];
+    if (!(w->flags & WORD_LINE_END))
+        return -100000;
     const line *ln = &wk->l[w->line];
-    if (s->v[at] != ln->first + ln->n - 1 || ln->end == TD_TIME_UNKNOWN)
+    if (ln->end == TD_TIME_UNKNOWN)
         return -100000;
     return (long)(ln->end - ln->start) - (long)(ln->n * (size_t)wk->c->word_ms);
 }
 
-static bool nonfinal(const work *wk, const word *w)
-{
-    return wordlist_has(&wk->c->nonfinal, w->p, core_len(w));
-}
 
 /* How good a break after stream position at is (higher is better). */
 static long break_score(const work *wk, const stream *s, size_t at)
@@ -391,13 +532,10 @@ static long break_score(const work *wk, const stream *s, size_t at)
     long score = 0, pause = pause_after(wk, s, at);
     if (pause > 0)
         score += pause / 50;                /* 1000 ms: 20 */
-    if (at + 1 < s->n) {
-        const word *next = &wk->w[s->v[at + 1]];
-        if (wordlist_has(&wk->c->starters, next->p, core_len(next)))
-            score += 15;
-    }
+    if (at + 1 < s->n && (word_flags(wk, &wk->w[s->v[at + 1]]) & WORD_STARTER))
+        score += 15;
     /* Worse than any pause is good: "and." ends no unit while others can. */
-    if (nonfinal(wk, &wk->w[s->v[at]]))
+    if (word_flags(wk, &wk->w[s->v[at]]) & WORD_NONFINAL)
         score -= 1000;
     return score;
 }
@@ -422,6 +560,8 @@ static size_t best_break(const work *wk, const stream *s, size_t from, size_t to
 
 static bool is_i_word(const char *p, size_t n)
 {
+    if (p[0] != 'i' || (n > 1 && p[1] != '\'' && (unsigned char)p[1] != 0xE2))
+        return false;
     static const char *const forms[] = { "i", "i'm", "i've", "i'd", "i'll",
                                          "i\u2019m", "i\u2019ve", "i\u2019d", "i\u2019ll", NULL };
     for (size_t i = 0; forms[i]; i++)
@@ -461,23 +601,51 @@ static void end_with_period(work *wk)
     wk->k.periods++;
 }
 
+/* "i", "i'm", "i’ve" standing alone in b from byte at get their capital. */
+static void capitalise_i(work *wk, size_t at)
+{
+    td_buf *b = &wk->text;
+    for (char *p = b->data + at; (p = memchr(p, 'i', b->len - (size_t)(p - b->data))); p++) {
+        if (p > b->data && p[-1] != ' ')
+            continue;
+        size_t n = strcspn(p, " ");
+        word w = { p, (uint32_t)n, 0, 0 };
+        if (is_i_word(p, core_len(&w))) {
+            *p = 'I';
+            wk->k.capitals++;
+        }
+    }
+}
+
+/*
+ * Appends the unit of stream positions from..to as a segment.  Words that
+ * follow each other in one caption line are copied as one run of bytes.
+ */
 static void emit(work *wk, td_doc *doc, const stream *s, size_t from, size_t to)
 {
     if (from >= to || wk->rc != 0)
         return;
     td_buf *b = &wk->text;
     td_buf_reset(b);
-    for (size_t at = from; at < to; at++) {
-        const word *w = &wk->w[s->v[at]];
-        size_t pos = b->len;
-        if (at > from)
-            wk->rc |= td_buf_putc(b, ' '), pos++;
-        wk->rc |= td_buf_append(b, w->p, w->len);
-        if (wk->rc == 0 && is_i_word(b->data + pos, core_len(w)))
-            b->data[pos] = 'I', wk->k.capitals++;
+    const word *run = &wk->w[s->v[from]];
+    const char *run_end = run->p + run->len;
+    for (size_t at = from + 1; at <= to; at++) {
+        const word *w = at < to ? &wk->w[s->v[at]] : NULL;
+        if (w != NULL && w->p == run_end + 1 && run_end[0] == ' ') {
+            run_end = w->p + w->len;
+            continue;
+        }
+        if (b->len > 0)
+            wk->rc |= td_buf_putc(b, ' ');
+        wk->rc |= td_buf_append(b, run->p, (size_t)(run_end - run->p));
+        if (w != NULL) {
+            run = w;
+            run_end = w->p + w->len;
+        }
     }
     if (wk->rc != 0)
         return;
+    capitalise_i(wk, 0);
     wk->k.capitals += capitalise(b, 0);
     end_with_period(wk);
     const line *first = &wk->l[wk->w[s->v[from]].line];
@@ -513,11 +681,12 @@ static void cut_run(work *wk, td_doc *doc, const stream *s, bool punct)
     size_t from = 0;
     size_t limit = (size_t)wk->c->max_words * (punct ? 2 : 1);
     for (size_t at = 0; at < s->n && wk->rc == 0; at++) {
-        const word *w = &wk->w[s->v[at]];
+        word *w = &wk->w[s->v[at]];
         size_t len = at - from + 1;
-        bool end = punct ? ends_sentence(w)
-                         : (len >= (size_t)wk->c->min_words && !nonfinal(wk, w) &&
-                            pause_after(wk, s, at) >= wk->c->pause_ms);
+        bool end = punct ? (w->flags & WORD_ENDS) != 0
+                         : (len >= (size_t)wk->c->min_words &&
+                            pause_after(wk, s, at) >= wk->c->pause_ms &&
+                            !(word_flags(wk, w) & WORD_NONFINAL));
         if (end) {
             emit(wk, doc, s, from, at + 1);
             from = at + 1;

@@ -97,6 +97,25 @@ static void timed_lines_are_speech(void **state)
     td_doc_free(doc);
 }
 
+/* A long paragraph is prose, even when a pattern would match it. */
+static void long_segments_are_prose(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = th_doc("l.txt", "x");
+    char text[400];
+    memset(text, 'a', sizeof(text));
+    memcpy(text, "we use cookies ", 15);
+    td_doc_add_segment(doc, TD_TIME_UNKNOWN, TD_TIME_UNKNOWN, TD_NO_SPEAKER,
+                       TD_SEG_SPEECH, text, sizeof(text));
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 1);
+    const char *opts[] = { "max_length", "1000", NULL };
+    assert_int_equal(th_run(td_plugin_entry(), doc, opts, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 0);
+    td_doc_free(doc);
+}
+
 /* Seed 000, a podcast page: its seven lines of furniture, no turn. */
 static void seed_000_furniture(void **state)
 {
@@ -134,6 +153,7 @@ int main(void)
         cmocka_unit_test(extra_patterns_add_to_shipped),
         cmocka_unit_test(bad_pattern_names_file_and_line),
         cmocka_unit_test(timed_lines_are_speech),
+        cmocka_unit_test(long_segments_are_prose),
         cmocka_unit_test(seed_000_furniture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
