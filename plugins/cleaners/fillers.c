@@ -32,7 +32,8 @@ typedef struct phrase {
 typedef struct config {
     char (*fillers)[MAX_FILLER + 1];
     size_t nfillers;
-    bool first_letter[256];
+    bool first_letter[256];     /* letters fillers start with */
+    bool letter[256];           /* letters fillers are made of */
     phrase *keep;           /* one word each */
     size_t nkeep;
     phrase *discourse;
@@ -145,6 +146,8 @@ static int set_fillers(config *c, const phrase *words, size_t n, td_error *err)
         const char *w = words[i].w[0];
         if (collapse(w, strlen(w), c->fillers[c->nfillers]) == 0)
             return td_error_set(err, "words: '%s' is too long for a filler", w);
+        for (const char *l = c->fillers[c->nfillers]; *l; l++)
+            c->letter[(unsigned char)*l] = true;
         c->first_letter[(unsigned char)c->fillers[c->nfillers++][0]] = true;
     }
     return 0;
@@ -216,7 +219,8 @@ static token tokenize(const char *s, size_t len)
     for (;;) {
         if (end > lead + 1 && trail_char(s, end - 1))
             end--;
-        else if (end >= lead + 4 && memcmp(s + end - 3, "\u2026", 3) == 0)
+        else if (end >= lead + 4 && (unsigned char)s[end - 1] == 0xA6 &&
+                 memcmp(s + end - 3, "\u2026", 3) == 0)
             end -= 3;
         else
             break;
@@ -246,16 +250,32 @@ static bool ends_sentence(const token *t)
                              t->trail[0] == '!' || (unsigned char)t->trail[0] == 0xE2);
 }
 
-static bool is_filler(const config *c, const token *t)
+/* Whether the word core[0..n) is a filler ("Ummm" is "um"). */
+static bool is_filler_word(const config *c, const char *core, size_t n)
 {
     char buf[MAX_FILLER + 1];
-    unsigned char first = (unsigned char)tolower((unsigned char)t->core[0]);
-    if (!c->first_letter[first] || t->ncore > 2 * MAX_FILLER)
+    if (!c->first_letter[(unsigned char)lower(core[0])] || n > 2 * MAX_FILLER)
         return false;
-    if (collapse(t->core, t->ncore, buf) == 0)
+    for (size_t i = 1; i < n; i++)
+        if (!c->letter[(unsigned char)lower(core[i])])
+            return false;                   /* "have": not made of u, m, h, e, r */
+    if (collapse(core, n, buf) == 0)
         return false;
     for (size_t i = 0; i < c->nfillers; i++)
         if (strcmp(buf, c->fillers[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_filler(const config *c, const token *t)
+{
+    return is_filler_word(c, t->core, t->ncore);
+}
+
+static bool keep_doubled(const config *c, const token *t)
+{
+    for (size_t i = 0; i < c->nkeep; i++)
+        if (core_is(t, c->keep[i].w[0]))
             return true;
     return false;
 }
@@ -332,6 +352,8 @@ static void drop_run(scratch *sc, size_t from, size_t to, bool *cap_next,
  * length in words, or 0. */
 static size_t discourse_at(const config *c, const scratch *sc, size_t i)
 {
+    if (c->ndiscourse == 0)
+        return 0;
     const token *prev = sc->nout > 0 ? &sc->out[sc->nout - 1] : NULL;
     bool open = prev == NULL || ends_sentence(prev) ||
                 (prev->ntrail > 0 && prev->trail[0] == ',');
@@ -350,14 +372,6 @@ static size_t discourse_at(const config *c, const scratch *sc, size_t i)
     return 0;
 }
 
-static bool keep_doubled(const config *c, const token *t)
-{
-    for (size_t i = 0; i < c->nkeep; i++)
-        if (core_is(t, c->keep[i].w[0]))
-            return true;
-    return false;
-}
-
 /* Words in[i..i+n) said again right after out's last n words: n, else 0. */
 static size_t repeat_at(const config *c, const scratch *sc, size_t i)
 {
@@ -365,6 +379,8 @@ static size_t repeat_at(const config *c, const scratch *sc, size_t i)
         if (n > sc->nout || i + n > sc->nin)
             continue;
         const token *first = &sc->out[sc->nout - n];
+        if (lower(first->core[0]) != lower(sc->in[i].core[0]))
+            continue;                       /* most words: not a repeat */
         size_t k = 0;
         /* Nothing between the copies, and nothing inside the second one. */
         while (k < n && same_core(&first[k], &sc->in[i + k]) &&
@@ -423,21 +439,34 @@ static void capitalise(td_buf *b, size_t at)
         memcpy(b->data + at, enc, (size_t)n);
 }
 
+/* Joins the kept tokens into sc->text, in one allocation. */
 static void write_tokens(scratch *sc)
 {
     td_buf *b = &sc->text;
+    size_t total = 0;
+    for (size_t i = 0; i < sc->nout; i++)
+        total += 1 + sc->out[i].nlead + sc->out[i].ncore + sc->out[i].ntrail;
     td_buf_reset(b);
-    for (size_t i = 0; i < sc->nout && sc->rc == 0; i++) {
+    if ((sc->rc = td_buf_reserve(b, total)) != 0)
+        return;
+    char *o = b->data;
+    for (size_t i = 0; i < sc->nout; i++) {
         const token *t = &sc->out[i];
         if (i > 0)
-            sc->rc |= td_buf_putc(b, ' ');
-        sc->rc |= td_buf_append(b, t->lead, t->nlead);
-        size_t at = b->len;
-        sc->rc |= td_buf_append(b, t->core, t->ncore);
-        sc->rc |= td_buf_append(b, t->trail, t->ntrail);
-        if (sc->rc == 0 && t->cap)
-            capitalise(b, at);
+            *o++ = ' ';
+        memcpy(o, t->lead, t->nlead);
+        o += t->nlead;
+        memcpy(o, t->core, t->ncore);
+        if (t->cap) {
+            b->len = (size_t)(o - b->data) + t->ncore;
+            capitalise(b, (size_t)(o - b->data));
+        }
+        o += t->ncore;
+        memcpy(o, t->trail, t->ntrail);
+        o += t->ntrail;
     }
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
 }
 
 /* Cleans one text; true when it changed (the result is in sc->text). */

@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,13 +69,19 @@ typedef struct lex_slot {
 typedef struct lexicon {
     lex_slot *slot;
     size_t mask;
+    size_t longest;         /* longer words are not in it */
 } lexicon;
+
+typedef struct scratch scratch;
 
 typedef struct config {
     wordlist formats;
     lexicon words;
     long pause_ms, word_ms, max_words, min_words, overlap_words;
     double punctuated_share;
+    /* Scratch arrays of finished runs, for the next (see scratch_take). */
+    pthread_mutex_t lock;
+    scratch *spare;
 } config;
 
 static const td_option options[] = {
@@ -146,12 +153,11 @@ static inline char lower(char c)
 /* The key of a word of at most LEX_WORD bytes, in lower case. */
 static lex_key lex_key_of(const char *w, size_t len)
 {
-    unsigned char b[LEX_WORD] = { 0 };
-    for (size_t i = 0; i < len; i++)
-        b[i] = (unsigned char)lower(w[i]);
-    lex_key k;
-    memcpy(&k.lo, b, 8);
-    memcpy(&k.hi, b + 8, 8);
+    lex_key k = { 0, 0 };
+    for (size_t i = 0; i < len && i < 8; i++)
+        k.lo |= (uint64_t)(unsigned char)lower(w[i]) << (8 * i);
+    for (size_t i = 8; i < len; i++)
+        k.hi |= (uint64_t)(unsigned char)lower(w[i]) << (8 * (i - 8));
     return k;
 }
 
@@ -167,7 +173,7 @@ static lex_slot *lexicon_slot(const lexicon *lx, lex_key k)
 
 static uint8_t lexicon_flags(const lexicon *lx, const char *w, size_t len)
 {
-    if (len == 0 || len > LEX_WORD)
+    if (len == 0 || len > lx->longest)
         return 0;
     return lexicon_slot(lx, lex_key_of(w, len))->flags;
 }
@@ -183,6 +189,8 @@ static int lexicon_add(lexicon *lx, const wordlist *l, uint8_t flag, const char 
                                 LEX_WORD);
         lex_key k = lex_key_of(l->v[i], len);
         lex_slot *e = lexicon_slot(lx, k);
+        if (len > lx->longest)
+            lx->longest = len;
         e->key = k;
         e->flags |= flag;
     }
@@ -215,11 +223,15 @@ out:
     return rc;
 }
 
+static void scratch_free_all(config *c);
+
 static void fini(void *state)
 {
     config *c = state;
     if (c == NULL)
         return;
+    scratch_free_all(c);
+    pthread_mutex_destroy(&c->lock);
     wordlist_free(&c->formats);
     free(c->words.slot);
     free(c);
@@ -230,6 +242,7 @@ static int init(void **state, const td_options *opts, td_error *err)
     config *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return td_error_set(err, "out of memory");
+    pthread_mutex_init(&c->lock, NULL);
     c->pause_ms = td_opt_int(opts, "pause");
     c->word_ms = td_opt_int(opts, "word_ms");
     c->max_words = td_opt_int(opts, "max_words");
@@ -273,16 +286,84 @@ typedef struct counts {
     long lines, duplicates, overlaps, units, periods, capitals;
 } counts;
 
+/*
+ * The arrays one run works in.  Growing them for every document costs more
+ * than the work itself (realloc, then the kernel's fresh pages), so a run
+ * takes a scratch a finished run gave back, under the config's lock: each
+ * of several concurrent runs has its own, and none is shared.
+ */
+struct scratch {
+    scratch *next;
+    word *w;
+    size_t capw;
+    line *l;
+    size_t capl;
+    size_t *v;              /* the stream */
+    size_t capv;
+    td_buf text;
+};
+
 typedef struct work {
     const config *c;
     word *w;
     size_t nw, capw;
     line *l;
     size_t nl, capl;
+    size_t *v;
+    size_t capv;
     td_buf text;
     counts k;
     int rc;
 } work;
+
+static void scratch_free_all(config *c)
+{
+    while (c->spare != NULL) {
+        scratch *s = c->spare;
+        c->spare = s->next;
+        free(s->w);
+        free(s->l);
+        free(s->v);
+        td_buf_free(&s->text);
+        free(s);
+    }
+}
+
+/* Starts a run's work with a spare scratch's arrays, if there is one. */
+static void work_start(work *wk, config *c)
+{
+    pthread_mutex_lock(&c->lock);
+    scratch *s = c->spare;
+    if (s != NULL)
+        c->spare = s->next;
+    pthread_mutex_unlock(&c->lock);
+    *wk = (work){ .c = c, .text = TD_BUF_INIT };
+    if (s == NULL)
+        return;
+    wk->w = s->w, wk->capw = s->capw;
+    wk->l = s->l, wk->capl = s->capl;
+    wk->v = s->v, wk->capv = s->capv;
+    wk->text = s->text;
+    free(s);
+}
+
+/* Gives the run's arrays back for the next run. */
+static void work_end(work *wk, config *c)
+{
+    scratch *s = malloc(sizeof(*s));
+    if (s == NULL) {
+        free(wk->w);
+        free(wk->l);
+        free(wk->v);
+        td_buf_free(&wk->text);
+        return;
+    }
+    *s = (scratch){ NULL, wk->w, wk->capw, wk->l, wk->capl, wk->v, wk->capv, wk->text };
+    pthread_mutex_lock(&c->lock);
+    s->next = c->spare;
+    c->spare = s;
+    pthread_mutex_unlock(&c->lock);
+}
 
 static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
 {
@@ -452,9 +533,15 @@ static bool tail_is_head(const work *wk, const line *a, const line *b, size_t k)
 static size_t overlap(const work *wk, const line *a, const line *b)
 {
     size_t most = a->n < b->n ? a->n : b->n;
-    for (size_t k = most; k >= 2; k--)
+    const word *head = &wk->w[b->first];
+    char first = lower(head->p[0]);
+    for (size_t k = most; k >= 2; k--) {
+        const word *w = &wk->w[a->first + a->n - k];
+        if (lower(w->p[0]) != first)
+            continue;                   /* most lines: nothing repeated */
         if ((k >= (size_t)wk->c->overlap_words || k == b->n) && tail_is_head(wk, a, b, k))
             return k;
+    }
     return 0;
 }
 
@@ -601,22 +688,6 @@ static void end_with_period(work *wk)
     wk->k.periods++;
 }
 
-/* "i", "i'm", "i’ve" standing alone in b from byte at get their capital. */
-static void capitalise_i(work *wk, size_t at)
-{
-    td_buf *b = &wk->text;
-    for (char *p = b->data + at; (p = memchr(p, 'i', b->len - (size_t)(p - b->data))); p++) {
-        if (p > b->data && p[-1] != ' ')
-            continue;
-        size_t n = strcspn(p, " ");
-        word w = { p, (uint32_t)n, 0, 0 };
-        if (is_i_word(p, core_len(&w))) {
-            *p = 'I';
-            wk->k.capitals++;
-        }
-    }
-}
-
 /*
  * Appends the unit of stream positions from..to as a segment.  Words that
  * follow each other in one caption line are copied as one run of bytes.
@@ -645,7 +716,15 @@ static void emit(work *wk, td_doc *doc, const stream *s, size_t from, size_t to)
     }
     if (wk->rc != 0)
         return;
-    capitalise_i(wk, 0);
+    /* The text is the words joined by single spaces: "i" -> "I" in place. */
+    for (size_t at = from, pos = 0; at < to; at++) {
+        const word *w = &wk->w[s->v[at]];
+        if (w->p[0] == 'i' && is_i_word(w->p, core_len(w))) {
+            b->data[pos] = 'I';
+            wk->k.capitals++;
+        }
+        pos += w->len + 1;
+    }
     wk->k.capitals += capitalise(b, 0);
     end_with_period(wk);
     const line *first = &wk->l[wk->w[s->v[from]].line];
@@ -702,7 +781,7 @@ static void cut_run(work *wk, td_doc *doc, const stream *s, bool punct)
 /* Walks the lines: runs of speech by one speaker, and barriers between. */
 static void rebuild(work *wk, td_doc *doc, bool punct)
 {
-    stream s = { NULL, 0, 0 };
+    stream s = { wk->v, 0, wk->capv };
     int speaker = TD_NO_SPEAKER;
     for (size_t i = 0; i <= wk->nl && wk->rc == 0; i++) {
         const line *ln = i < wk->nl ? &wk->l[i] : NULL;
@@ -724,7 +803,8 @@ static void rebuild(work *wk, td_doc *doc, bool punct)
                 s.v[s.n++] = ln->first + j;
         }
     }
-    free(s.v);
+    wk->v = s.v;
+    wk->capv = s.cap;
 }
 
 static void report(td_doc *doc, const counts *k, bool punct)
@@ -739,12 +819,13 @@ static void report(td_doc *doc, const counts *k, bool punct)
 
 static int run(void *state, td_doc *doc, td_error *err)
 {
-    const config *c = state;
-    work wk = { .c = c, .text = TD_BUF_INIT };
+    config *c = state;
+    work wk;
     size_t n = td_doc_segment_count(doc);
 
     if (n == 0 || !caption_like(c, doc))
         return 0;
+    work_start(&wk, c);
     for (size_t i = 0; i < n && wk.rc == 0; i++)
         add_line(&wk, doc, i);
     bool punct = false;
@@ -755,9 +836,7 @@ static int run(void *state, td_doc *doc, td_error *err)
     }
     if (wk.rc == 0)
         wk.rc = td_doc_remove_segments(doc, 0, n);
-    free(wk.w);
-    free(wk.l);
-    td_buf_free(&wk.text);
+    work_end(&wk, c);
     if (wk.rc != 0)
         return td_error_set(err, "out of memory");
     report(doc, &wk.k, punct);
