@@ -172,10 +172,11 @@ static void fini(void *state)
 static bool may_be_furniture(const patterns *p, const td_segment *seg)
 {
     size_t len;
+    if (td_segment_start(seg) != TD_TIME_UNKNOWN ||
+        td_segment_speaker(seg) != TD_NO_SPEAKER || td_segment_kind(seg) == TD_SEG_EVENT)
+        return false;
     td_segment_text(seg, &len);
-    return td_segment_speaker(seg) == TD_NO_SPEAKER &&
-           td_segment_start(seg) == TD_TIME_UNKNOWN &&
-           td_segment_kind(seg) != TD_SEG_EVENT && len <= p->max_length;
+    return len <= p->max_length;
 }
 
 static bool matches(const patterns *p, const char *text, size_t len,

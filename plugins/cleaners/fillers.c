@@ -190,8 +190,9 @@ static int init(void **state, const td_options *opts, td_error *err)
 typedef struct token {
     const char *lead, *core, *trail;
     uint16_t nlead;
-    uint32_t ncore;
     uint16_t ntrail;
+    uint32_t ncore;
+    uint32_t key;           /* first letter in lower case and length: a quick compare */
     bool cap;               /* capitalise when written */
 } token;
 
@@ -225,13 +226,36 @@ static token tokenize(const char *s, size_t len)
         else
             break;
     }
-    return (token){ s, s + lead, s + end, (uint16_t)lead, (uint32_t)(end - lead),
-                    (uint16_t)(len - end), false };
+    size_t n = end - lead;
+    return (token){ s, s + lead, s + end, (uint16_t)lead, (uint16_t)(len - end),
+                    (uint32_t)n, (uint32_t)(unsigned char)lower(s[lead]) | (uint32_t)n << 8,
+                    false };
+}
+
+/*
+ * Where the word starting at i ends: the next space, or len.  Words are a
+ * few bytes long, so eight are looked at at once rather than calling
+ * memchr for each.
+ */
+static size_t word_end(const char *s, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        x ^= ones * ' ';                    /* a space becomes a zero byte */
+        uint64_t zero = (x - ones) & ~x & highs;
+        if (zero)
+            return i + (size_t)__builtin_ctzll(zero) / 8;
+    }
+    while (i < len && s[i] != ' ')
+        i++;
+    return i;
 }
 
 static bool same_core(const token *a, const token *b)
 {
-    if (a->ncore != b->ncore)
+    if (a->key != b->key)
         return false;
     for (size_t i = 0; i < a->ncore; i++)
         if (lower(a->core[i]) != lower(b->core[i]))
@@ -286,50 +310,27 @@ typedef struct counts {
     long fillers, stutters, discourse, segments_dropped;
 } counts;
 
+/*
+ * One segment's words, kept so far (out), and what the pass carries from
+ * a dropped word to the next kept one: a capital and lead punctuation.
+ */
 typedef struct scratch {
-    token *in, *out;
-    size_t nin, nout, cap;
+    token *out;
+    size_t nout, cap;
+    bool cap_next;
+    token lead;             /* lead.nlead > 0: lead punctuation to pass on */
     td_buf text;
     counts k;
     int rc;
 } scratch;
 
-static int split(scratch *sc, const char *text, size_t len)
-{
-    sc->nin = sc->nout = 0;
-    for (size_t i = 0; i < len;) {
-        while (i < len && text[i] == ' ')
-            i++;
-        const char *sp = i < len ? memchr(text + i, ' ', len - i) : NULL;
-        size_t j = sp ? (size_t)(sp - text) : len;
-        if (j == i)
-            break;
-        if (sc->nin == sc->cap) {
-            size_t cap = sc->cap ? sc->cap * 2 : 128;
-            token *in = realloc(sc->in, cap * sizeof(*in));
-            token *out = in ? realloc(sc->out, cap * sizeof(*out)) : NULL;
-            if (in)
-                sc->in = in;
-            if (out == NULL)
-                return -ENOMEM;
-            sc->out = out;
-            sc->cap = cap;
-        }
-        sc->in[sc->nin++] = tokenize(text + i, j - i);
-        i = j;
-    }
-    return 0;
-}
-
 /*
- * Drops tokens in[from..to) (a filler or a discourse marker): a sentence
- * end after them moves to the word before, commas around them go, and a
- * capital they began a sentence with passes to the next word.
+ * Drops the words first..last (a filler or a discourse marker, not in
+ * out): a sentence end after them moves to the word before, commas around
+ * them go, and a capital or an opening quote they began with passes on.
  */
-static void drop_run(scratch *sc, size_t from, size_t to, bool *cap_next,
-                     token *lead)
+static void drop_words(scratch *sc, const token *first, const token *last)
 {
-    const token *last = &sc->in[to - 1];
     token *prev = sc->nout > 0 ? &sc->out[sc->nout - 1] : NULL;
     bool starts = prev == NULL || ends_sentence(prev);
     if (ends_sentence(last)) {
@@ -342,91 +343,119 @@ static void drop_run(scratch *sc, size_t from, size_t to, bool *cap_next,
         prev->ntrail = 0;                           /* "I, uh, think" */
     }
     /* "Um, so" -> "So", "Done. uh but" -> "Done. But" */
-    if (starts && (prev != NULL || isupper((unsigned char)sc->in[from].core[0])))
-        *cap_next = true;
-    if (sc->in[from].nlead > 0)
-        *lead = sc->in[from];                       /* "Uh, yeah -> "Yeah */
+    if (first->cap || (starts && (prev != NULL || isupper((unsigned char)first->core[0]))))
+        sc->cap_next = true;
+    if (first->nlead > 0)
+        sc->lead = *first;                          /* "Uh, yeah -> "Yeah */
 }
 
-/* A discourse marker set off by commas (or a sentence edge) at in[i]: its
- * length in words, or 0. */
-static size_t discourse_at(const config *c, const scratch *sc, size_t i)
+/* Appends t to the words kept, with what a dropped word passed on. */
+static void keep(scratch *sc, const token *t)
 {
-    if (c->ndiscourse == 0)
-        return 0;
-    const token *prev = sc->nout > 0 ? &sc->out[sc->nout - 1] : NULL;
-    bool open = prev == NULL || ends_sentence(prev) ||
-                (prev->ntrail > 0 && prev->trail[0] == ',');
-    for (size_t d = 0; open && d < c->ndiscourse; d++) {
-        const phrase *ph = &c->discourse[d];
-        if (i + ph->n > sc->nin)
-            continue;
-        size_t k = 0;
-        while (k < ph->n && core_is(&sc->in[i + k], ph->w[k]) && sc->in[i + k].nlead == 0 &&
-               (k + 1 == ph->n || sc->in[i + k].ntrail == 0))
-            k++;
-        const token *last = &sc->in[i + ph->n - 1];
-        if (k == ph->n && (i + k == sc->nin || last->ntrail > 0))
-            return k;
+    token *o = &sc->out[sc->nout++];
+    *o = *t;
+    o->cap = sc->cap_next;
+    if (sc->lead.nlead > 0 && o->nlead == 0) {
+        o->lead = sc->lead.lead;
+        o->nlead = sc->lead.nlead;
     }
-    return 0;
+    sc->lead.nlead = 0;
+    sc->cap_next = false;
 }
 
-/* Words in[i..i+n) said again right after out's last n words: n, else 0. */
-static size_t repeat_at(const config *c, const scratch *sc, size_t i)
+/*
+ * A discourse marker just kept, at the end of out and set off by commas
+ * (or a sentence edge, or the segment's end when at_end): dropped again.
+ */
+static bool drop_discourse(const config *c, scratch *sc, bool at_end)
+{
+    for (size_t d = 0; d < c->ndiscourse; d++) {
+        const phrase *ph = &c->discourse[d];
+        if (ph->n > sc->nout)
+            continue;
+        size_t from = sc->nout - ph->n, k = 0;
+        const token *w = &sc->out[from];
+        while (k < ph->n && core_is(&w[k], ph->w[k]) && w[k].nlead == 0 &&
+               (k + 1 == ph->n || w[k].ntrail == 0))
+            k++;
+        const token *before = from > 0 ? &sc->out[from - 1] : NULL;
+        bool open = before == NULL || ends_sentence(before) ||
+                    (before->ntrail > 0 && before->trail[0] == ',');
+        if (k < ph->n || !open || (!at_end && w[k - 1].ntrail == 0))
+            continue;
+        token first = w[0], last = w[k - 1];
+        sc->nout = from;
+        drop_words(sc, &first, &last);
+        sc->k.discourse++;
+        return true;
+    }
+    return false;
+}
+
+/*
+ * The last n words of out said right after the n before them (nothing
+ * between the copies, nothing inside the second): the second copy goes
+ * and the first takes what followed it.
+ */
+static void drop_repeat(const config *c, scratch *sc)
 {
     for (size_t n = c->stutter_words; n >= 1; n--) {
-        if (n > sc->nout || i + n > sc->nin)
+        if (2 * n > sc->nout)
             continue;
-        const token *first = &sc->out[sc->nout - n];
-        if (lower(first->core[0]) != lower(sc->in[i].core[0]))
+        token *a = &sc->out[sc->nout - 2 * n], *b = a + n;
+        if (a->key != b->key)
             continue;                       /* most words: not a repeat */
         size_t k = 0;
-        /* Nothing between the copies, and nothing inside the second one. */
-        while (k < n && same_core(&first[k], &sc->in[i + k]) &&
-               (first[k].ntrail == 0 || (k + 1 == n && first[k].trail[0] == '-' &&
-                                         first[k].ntrail == 1)) &&
-               (k + 1 == n || sc->in[i + k].ntrail == 0) && sc->in[i + k].nlead == 0)
+        while (k < n && same_core(&a[k], &b[k]) && b[k].nlead == 0 &&
+               (a[k].ntrail == 0 || (k + 1 == n && a[k].ntrail == 1 && a[k].trail[0] == '-')) &&
+               (k + 1 == n || b[k].ntrail == 0))
             k++;
-        if (k == n && !(n == 1 && keep_doubled(c, first)))
-            return n;
+        if (k < n || (n == 1 && keep_doubled(c, a)))
+            continue;
+        a[n - 1].trail = b[n - 1].trail;
+        a[n - 1].ntrail = b[n - 1].ntrail;
+        sc->nout -= n;
+        sc->k.stutters++;
+        return;
     }
-    return 0;
 }
 
-static void clean_tokens(const config *c, scratch *sc)
+/* One pass over the words of text: out holds the words kept. */
+static int clean_words(const config *c, scratch *sc, const char *text, size_t len)
 {
-    bool cap_next = false;
-    token lead = { .nlead = 0 };
-    for (size_t i = 0; i < sc->nin;) {
-        size_t n;
-        if (is_filler(c, &sc->in[i])) {
-            drop_run(sc, i, i + 1, &cap_next, &lead);
-            sc->k.fillers++;
+    sc->nout = 0;
+    sc->cap_next = false;
+    sc->lead.nlead = 0;
+    for (size_t i = 0; i < len;) {
+        while (i < len && text[i] == ' ')
             i++;
-        } else if ((n = discourse_at(c, sc, i)) > 0) {
-            drop_run(sc, i, i + n, &cap_next, &lead);
-            sc->k.discourse++;
-            i += n;
-        } else if (c->stutters && (n = repeat_at(c, sc, i)) > 0) {
-            /* The first copy stays and takes what followed the second. */
-            token *kept = &sc->out[sc->nout - 1];
-            kept->trail = sc->in[i + n - 1].trail;
-            kept->ntrail = sc->in[i + n - 1].ntrail;
-            sc->k.stutters++;
-            i += n;
-        } else {
-            token *t = &sc->out[sc->nout++];
-            *t = sc->in[i++];
-            t->cap = cap_next;
-            if (lead.nlead > 0 && t->nlead == 0) {
-                t->lead = lead.lead;
-                t->nlead = lead.nlead;
-            }
-            lead.nlead = 0;
-            cap_next = false;
+        size_t j = word_end(text, i, len);
+        if (j == i)
+            break;
+        if (sc->nout == sc->cap) {
+            size_t cap = sc->cap ? sc->cap * 2 : 128;
+            token *out = realloc(sc->out, cap * sizeof(*out));
+            if (out == NULL)
+                return -ENOMEM;
+            sc->out = out;
+            sc->cap = cap;
         }
+        token t = tokenize(text + i, j - i);
+        i = j;
+        if (is_filler(c, &t)) {
+            drop_words(sc, &t, &t);
+            sc->k.fillers++;
+            continue;
+        }
+        keep(sc, &t);
+        if (c->ndiscourse > 0 && drop_discourse(c, sc, false))
+            continue;
+        if (c->stutters)
+            drop_repeat(c, sc);
     }
+    if (c->ndiscourse > 0)
+        drop_discourse(c, sc, true);
+    return 0;
 }
 
 /* Upper-cases the first letter at b->data[at] when its capital is as long. */
@@ -473,9 +502,8 @@ static void write_tokens(scratch *sc)
 static bool clean(const config *c, scratch *sc, const char *text, size_t len)
 {
     counts before = sc->k;
-    if ((sc->rc = split(sc, text, len)) != 0)
+    if ((sc->rc = clean_words(c, sc, text, len)) != 0)
         return false;
-    clean_tokens(c, sc);
     if (sc->k.fillers == before.fillers && sc->k.stutters == before.stutters &&
         sc->k.discourse == before.discourse)
         return false;
@@ -503,7 +531,6 @@ static int run(void *state, td_doc *doc, td_error *err)
             sc.rc = td_segment_set_text(doc, seg, sc.text.data, sc.text.len);
         }
     }
-    free(sc.in);
     free(sc.out);
     td_buf_free(&sc.text);
     if (sc.rc != 0)

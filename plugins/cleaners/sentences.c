@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,9 @@ typedef struct lexicon {
     lex_slot *slot;
     size_t mask;
     size_t longest;         /* longer words are not in it */
+    /* By length, the first letters its words of that length have (bit
+     * c - 'a', bit 26 for anything else): most words stop there. */
+    uint32_t initials[LEX_WORD + 1];
 } lexicon;
 
 typedef struct scratch scratch;
@@ -171,9 +175,15 @@ static lex_slot *lexicon_slot(const lexicon *lx, lex_key k)
     }
 }
 
+static uint32_t initial_bit(char c)
+{
+    c = lower(c);
+    return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
+}
+
 static uint8_t lexicon_flags(const lexicon *lx, const char *w, size_t len)
 {
-    if (len == 0 || len > lx->longest)
+    if (len == 0 || len > lx->longest || !(lx->initials[len] & initial_bit(w[0])))
         return 0;
     return lexicon_slot(lx, lex_key_of(w, len))->flags;
 }
@@ -191,6 +201,8 @@ static int lexicon_add(lexicon *lx, const wordlist *l, uint8_t flag, const char 
         lex_slot *e = lexicon_slot(lx, k);
         if (len > lx->longest)
             lx->longest = len;
+        if (len > 0)
+            lx->initials[len] |= initial_bit(l->v[i][0]);
         e->key = k;
         e->flags |= flag;
     }
@@ -274,8 +286,12 @@ typedef struct word {
     uint8_t flags;          /* WORD_* */
 } word;
 
+/* A pause_after() that is no pause at all. */
+#define NO_PAUSE (-100000L)
+
 typedef struct line {
     td_ms start, end;
+    long pause;             /* estimated silence after it (compact_words) */
     int speaker;
     bool barrier;           /* an event or heading, kept as it is */
     size_t seg;             /* its segment */
@@ -298,8 +314,6 @@ struct scratch {
     size_t capw;
     line *l;
     size_t capl;
-    size_t *v;              /* the stream */
-    size_t capv;
     td_buf text;
 };
 
@@ -309,8 +323,6 @@ typedef struct work {
     size_t nw, capw;
     line *l;
     size_t nl, capl;
-    size_t *v;
-    size_t capv;
     td_buf text;
     counts k;
     int rc;
@@ -323,7 +335,6 @@ static void scratch_free_all(config *c)
         c->spare = s->next;
         free(s->w);
         free(s->l);
-        free(s->v);
         td_buf_free(&s->text);
         free(s);
     }
@@ -342,7 +353,6 @@ static void work_start(work *wk, config *c)
         return;
     wk->w = s->w, wk->capw = s->capw;
     wk->l = s->l, wk->capl = s->capl;
-    wk->v = s->v, wk->capv = s->capv;
     wk->text = s->text;
     free(s);
 }
@@ -354,11 +364,10 @@ static void work_end(work *wk, config *c)
     if (s == NULL) {
         free(wk->w);
         free(wk->l);
-        free(wk->v);
         td_buf_free(&wk->text);
         return;
     }
-    *s = (scratch){ NULL, wk->w, wk->capw, wk->l, wk->capl, wk->v, wk->capv, wk->text };
+    *s = (scratch){ NULL, wk->w, wk->capw, wk->l, wk->capl, wk->text };
     pthread_mutex_lock(&c->lock);
     s->next = c->spare;
     c->spare = s;
@@ -381,6 +390,27 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
 
 static word make_word(const config *c, const char *p, size_t len, size_t at_line);
 
+/*
+ * Where the word starting at i ends: the next space, or len.  Words are a
+ * few bytes long, so eight are looked at at once rather than calling
+ * memchr for each.
+ */
+static size_t word_end(const char *s, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        x ^= ones * ' ';                    /* a space becomes a zero byte */
+        uint64_t zero = (x - ones) & ~x & highs;
+        if (zero)
+            return i + (size_t)__builtin_ctzll(zero) / 8;
+    }
+    while (i < len && s[i] != ' ')
+        i++;
+    return i;
+}
+
 static void add_line(work *wk, const td_doc *doc, size_t seg)
 {
     const td_segment *s = td_doc_segment(doc, seg);
@@ -388,15 +418,16 @@ static void add_line(work *wk, const td_doc *doc, size_t seg)
     if (wk->rc != 0)
         return;
     line *ln = &wk->l[wk->nl];
-    *ln = (line){ td_segment_start(s), td_segment_end(s), td_segment_speaker(s),
-                  td_segment_kind(s) != TD_SEG_SPEECH, seg, wk->nw, 0 };
+    *ln = (line){ .start = td_segment_start(s), .end = td_segment_end(s),
+                  .pause = NO_PAUSE, .speaker = td_segment_speaker(s),
+                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .seg = seg,
+                  .first = wk->nw };
     size_t len;
     const char *t = td_segment_text(s, &len);
     for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
         while (i < len && t[i] == ' ')
             i++;
-        const char *sp = i < len ? memchr(t + i, ' ', len - i) : NULL;
-        size_t j = sp ? (size_t)(sp - t) : len;
+        size_t j = word_end(t, i, len);
         if (j == i)
             break;
         wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
@@ -593,50 +624,53 @@ static bool punctuated(const work *wk)
 
 /* ---- where units break ------------------------------------------------------------------ */
 
-/* The words of the document in order, the ones merged away left out. */
+/*
+ * A run of words that cut_run() makes units of: words [begin, end) of the
+ * work, which compact_words() left in order without the ones merged away.
+ */
 typedef struct stream {
-    size_t *v;
-    size_t n, cap;
+    size_t begin, end;
 } stream;
 
-/* Estimated silence after the line of word i if it is the line's last word,
- * else a large negative number. */
-static long pause_after(const work *wk, const stream *s, size_t at)
+/* Estimated silence after the line of word at if it is the line's last
+ * word, else a large negative number. */
+static inline long pause_after(const work *wk, size_t at)
 {
-    const word *w = &wk->w[s->v[at]];
-    if (!(w->flags & WORD_LINE_END))
-        return -100000;
-    const line *ln = &wk->l[w->line];
-    if (ln->end == TD_TIME_UNKNOWN)
-        return -100000;
-    return (long)(ln->end - ln->start) - (long)(ln->n * (size_t)wk->c->word_ms);
+    const word *w = &wk->w[at];
+    return w->flags & WORD_LINE_END ? wk->l[w->line].pause : NO_PAUSE;
 }
 
 
-/* How good a break after stream position at is (higher is better). */
-static long break_score(const work *wk, const stream *s, size_t at)
-{
-    long score = 0, pause = pause_after(wk, s, at);
-    if (pause > 0)
-        score += pause / 50;                /* 1000 ms: 20 */
-    if (at + 1 < s->n && (word_flags(wk, &wk->w[s->v[at + 1]]) & WORD_STARTER))
-        score += 15;
-    /* Worse than any pause is good: "and." ends no unit while others can. */
-    if (word_flags(wk, &wk->w[s->v[at]]) & WORD_NONFINAL)
-        score -= 1000;
-    return score;
-}
+/* Scores of a break (higher is better): a pause of 1000 ms is worth 20. */
+enum { SCORE_STARTER = 15, SCORE_NONFINAL = -1000, MS_PER_POINT = 50 };
 
-/* The best place to break the unit from..to (stream positions), keeping
- * at least min_words on the left. */
+/*
+ * The best place to break the unit of words from..to, keeping at least
+ * min_words on the left: the highest score, the latest of equals (longer
+ * units).  A break scores its pause, a word after it that units start
+ * with, and a word before it that no unit ends with (worse than any pause
+ * is good: "and." ends no unit while another place can).  Walking from the
+ * end, a place that cannot beat the best so far even with a starter after
+ * it is passed without looking its words up.
+ */
 static size_t best_break(const work *wk, const stream *s, size_t from, size_t to)
 {
     size_t best = to - 1;
-    long best_score = -1000000000;
-    for (size_t at = from + (size_t)wk->c->min_words - 1; at < to; at++) {
-        long sc = break_score(wk, s, at);
-        if (sc >= best_score) {         /* ties: the later, for longer units */
-            best_score = sc;
+    long best_score = LONG_MIN;
+    size_t first = from + (size_t)wk->c->min_words - 1;
+    for (size_t at = to; at-- > first;) {
+        long pause = pause_after(wk, at);
+        long score = pause > 0 ? pause / MS_PER_POINT : 0;
+        if (score + SCORE_STARTER <= best_score)
+            continue;
+        if (at + 1 < s->end && (word_flags(wk, &wk->w[at + 1]) & WORD_STARTER))
+            score += SCORE_STARTER;
+        if (score <= best_score)
+            continue;
+        if (word_flags(wk, &wk->w[at]) & WORD_NONFINAL)
+            score += SCORE_NONFINAL;
+        if (score > best_score) {
+            best_score = score;
             best = at;
         }
     }
@@ -689,36 +723,43 @@ static void end_with_period(work *wk)
 }
 
 /*
- * Appends the unit of stream positions from..to as a segment.  Words that
+ * Appends the unit of words from..to as a segment.  Words that
  * follow each other in one caption line are copied as one run of bytes.
  */
-static void emit(work *wk, td_doc *doc, const stream *s, size_t from, size_t to)
+static void emit(work *wk, td_doc *doc, size_t from, size_t to)
 {
     if (from >= to || wk->rc != 0)
         return;
     td_buf *b = &wk->text;
+    size_t total = to - from;                   /* the spaces, and a period */
+    for (size_t at = from; at < to; at++)
+        total += wk->w[at].len;
     td_buf_reset(b);
-    const word *run = &wk->w[s->v[from]];
+    if ((wk->rc = td_buf_reserve(b, total)) != 0)
+        return;
+    char *o = b->data;
+    const word *run = &wk->w[from];
     const char *run_end = run->p + run->len;
     for (size_t at = from + 1; at <= to; at++) {
-        const word *w = at < to ? &wk->w[s->v[at]] : NULL;
+        const word *w = at < to ? &wk->w[at] : NULL;
         if (w != NULL && w->p == run_end + 1 && run_end[0] == ' ') {
             run_end = w->p + w->len;
             continue;
         }
-        if (b->len > 0)
-            wk->rc |= td_buf_putc(b, ' ');
-        wk->rc |= td_buf_append(b, run->p, (size_t)(run_end - run->p));
+        if (o > b->data)
+            *o++ = ' ';
+        memcpy(o, run->p, (size_t)(run_end - run->p));
+        o += run_end - run->p;
         if (w != NULL) {
             run = w;
             run_end = w->p + w->len;
         }
     }
-    if (wk->rc != 0)
-        return;
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
     /* The text is the words joined by single spaces: "i" -> "I" in place. */
     for (size_t at = from, pos = 0; at < to; at++) {
-        const word *w = &wk->w[s->v[at]];
+        const word *w = &wk->w[at];
         if (w->p[0] == 'i' && is_i_word(w->p, core_len(w))) {
             b->data[pos] = 'I';
             wk->k.capitals++;
@@ -727,8 +768,8 @@ static void emit(work *wk, td_doc *doc, const stream *s, size_t from, size_t to)
     }
     wk->k.capitals += capitalise(b, 0);
     end_with_period(wk);
-    const line *first = &wk->l[wk->w[s->v[from]].line];
-    const line *last = &wk->l[wk->w[s->v[to - 1]].line];
+    const line *first = &wk->l[wk->w[from].line];
+    const line *last = &wk->l[wk->w[to - 1].line];
     if (wk->rc == 0)
         wk->rc = td_doc_add_segment(doc, first->start, last->end, first->speaker,
                                     TD_SEG_SPEECH, b->data, b->len);
@@ -757,38 +798,57 @@ static void copy_segment(work *wk, td_doc *doc, size_t seg)
  */
 static void cut_run(work *wk, td_doc *doc, const stream *s, bool punct)
 {
-    size_t from = 0;
+    size_t from = s->begin;
     size_t limit = (size_t)wk->c->max_words * (punct ? 2 : 1);
-    for (size_t at = 0; at < s->n && wk->rc == 0; at++) {
-        word *w = &wk->w[s->v[at]];
+    for (size_t at = s->begin; at < s->end && wk->rc == 0; at++) {
+        word *w = &wk->w[at];
         size_t len = at - from + 1;
         bool end = punct ? (w->flags & WORD_ENDS) != 0
                          : (len >= (size_t)wk->c->min_words &&
-                            pause_after(wk, s, at) >= wk->c->pause_ms &&
+                            pause_after(wk, at) >= wk->c->pause_ms &&
                             !(word_flags(wk, w) & WORD_NONFINAL));
         if (end) {
-            emit(wk, doc, s, from, at + 1);
+            emit(wk, doc, from, at + 1);
             from = at + 1;
         } else if (len >= limit) {
             size_t b = best_break(wk, s, from, at + 1);
-            emit(wk, doc, s, from, b + 1);
+            emit(wk, doc, from, b + 1);
             from = b + 1;
         }
     }
-    emit(wk, doc, s, from, s->n);
+    emit(wk, doc, from, s->end);
+}
+
+/*
+ * Drops the words merged away, so that those left are in order one after
+ * the other, and estimates the pause after each line from what is left.
+ */
+static void compact_words(work *wk)
+{
+    size_t to = 0;
+    for (size_t i = 0; i < wk->nl; i++) {
+        line *ln = &wk->l[i];
+        if (ln->first != to)                    /* only after a merge */
+            memmove(&wk->w[to], &wk->w[ln->first], ln->n * sizeof(word));
+        ln->first = to;
+        to += ln->n;
+        ln->pause = ln->end == TD_TIME_UNKNOWN ? NO_PAUSE
+                    : (long)(ln->end - ln->start) - (long)ln->n * wk->c->word_ms;
+    }
+    wk->nw = to;
 }
 
 /* Walks the lines: runs of speech by one speaker, and barriers between. */
 static void rebuild(work *wk, td_doc *doc, bool punct)
 {
-    stream s = { wk->v, 0, wk->capv };
+    stream s = { 0, 0 };
     int speaker = TD_NO_SPEAKER;
     for (size_t i = 0; i <= wk->nl && wk->rc == 0; i++) {
         const line *ln = i < wk->nl ? &wk->l[i] : NULL;
         bool flush = ln == NULL || ln->barrier || (ln->n > 0 && ln->speaker != speaker);
-        if (flush && s.n > 0) {
+        if (flush && s.end > s.begin) {
             cut_run(wk, doc, &s, punct);
-            s.n = 0;
+            s.begin = s.end;
         }
         if (ln == NULL)
             break;
@@ -796,15 +856,11 @@ static void rebuild(work *wk, td_doc *doc, bool punct)
             copy_segment(wk, doc, ln->seg);
             continue;
         }
-        speaker = ln->n > 0 ? ln->speaker : speaker;
-        for (size_t j = 0; j < ln->n && wk->rc == 0; j++) {
-            s.v = grow(s.v, &s.cap, s.n, sizeof(size_t), &wk->rc);
-            if (wk->rc == 0)
-                s.v[s.n++] = ln->first + j;
+        if (ln->n > 0) {
+            speaker = ln->speaker;
+            s.end = ln->first + ln->n;
         }
     }
-    wk->v = s.v;
-    wk->capv = s.cap;
 }
 
 static void report(td_doc *doc, const counts *k, bool punct)
@@ -831,6 +887,7 @@ static int run(void *state, td_doc *doc, td_error *err)
     bool punct = false;
     if (wk.rc == 0) {
         merge_repeats(&wk);
+        compact_words(&wk);
         punct = punctuated(&wk);
         rebuild(&wk, doc, punct);
     }

@@ -420,24 +420,70 @@ static size_t skip_removed(const char *text, size_t len, size_t j, scratch *sc)
     return j;
 }
 
+/*
+ * Where the annotation that text[i] opens closes, or 0 when text[i] opens
+ * none: not a bracket, never closed, or a Markdown link "[text](url)".
+ */
+static size_t annotation_at(const tags_state *st, const char *text, size_t len, size_t i)
+{
+    char c = text[i];
+    if (c != '[' && !(c == '(' && st->parentheses))
+        return 0;
+    size_t j = closing(text, len, i);
+    if (j == 0 || (c == '[' && j + 1 < len && text[j + 1] == '('))
+        return 0;
+    return j;
+}
+
+/* What the annotation text[i..j] is; *raw and *n get its words. */
+static verdict judge(const tags_state *st, const char *text, size_t i, size_t j,
+                     const char **raw, size_t *n, td_buf *lower, int *rc)
+{
+    *raw = text + i + 1;
+    *n = j - i - 1;
+    while (*n > 0 && **raw == ' ')
+        (*raw)++, (*n)--;
+    while (*n > 0 && (*raw)[*n - 1] == ' ')
+        (*n)--;
+    if (looks_like_data(*raw, *n))
+        return (verdict){ LEAVE, LABEL_NONE, NULL, 0 };
+    td_buf_reset(lower);
+    if ((*rc |= td_buf_append(lower, *raw, *n)) != 0)
+        return (verdict){ LEAVE, LABEL_NONE, NULL, 0 };
+    lower_ascii(lower->data, *n);
+    return classify(st, *raw, lower->data, *n, text[i] == '[');
+}
+
+/* The next byte from i on that may open an annotation, or len. */
+static size_t next_opening(const tags_state *st, const char *text, size_t len, size_t i)
+{
+    const char *b = memchr(text + i, '[', len - i);
+    const char *p = st->parentheses ? memchr(text + i, '(', len - i) : NULL;
+    if (b == NULL || (p != NULL && p < b))
+        b = p;
+    return b ? (size_t)(b - text) : len;
+}
+
+/* Whether an annotation of text becomes an event (so that segments move). */
+static bool makes_event(const tags_state *st, const char *text, size_t len, scratch *sc)
+{
+    for (size_t i = next_opening(st, text, len, 0); i < len;
+         i = next_opening(st, text, len, i + 1)) {
+        size_t j = annotation_at(st, text, len, i), n;
+        const char *raw;
+        if (j > 0 && judge(st, text, i, j, &raw, &n, &sc->lower, &sc->rc).what == EVENT)
+            return true;
+    }
+    return false;
+}
+
 /* Takes one annotation text[i..j] (brackets included); returns where to go on. */
 static size_t take(const tags_state *st, td_doc *doc, const td_segment *seg,
                    const char *text, size_t len, size_t i, size_t j, scratch *sc)
 {
-    const char *raw = text + i + 1;
-    size_t n = j - i - 1;
-    while (n > 0 && *raw == ' ')
-        raw++, n--;
-    while (n > 0 && raw[n - 1] == ' ')
-        n--;
-    if (looks_like_data(raw, n))
-        return i + 1;
-    td_buf_reset(&sc->lower);
-    sc->rc |= td_buf_append(&sc->lower, raw, n);
-    if (sc->rc != 0)
-        return len;
-    lower_ascii(sc->lower.data, n);
-    verdict v = classify(st, raw, sc->lower.data, n, text[i] == '[');
+    const char *raw;
+    size_t n;
+    verdict v = judge(st, text, i, j, &raw, &n, &sc->lower, &sc->rc);
     if (v.what == LEAVE)
         return i + 1;
     if (v.what == UNCERTAIN) {
@@ -463,23 +509,20 @@ static bool clean_segment(const tags_state *st, td_doc *doc, const td_segment *s
     td_buf_reset(&sc->out);
     td_buf_reset(&sc->evtext);
     sc->nev = 0;
-    for (size_t i = 0; i < len && sc->rc == 0;) {
-        char c = text[i];
-        size_t j;
-        if ((c != '[' && !(c == '(' && st->parentheses)) ||
-            (j = closing(text, len, i)) == 0 ||
-            (c == '[' && j + 1 < len && text[j + 1] == '(')) {     /* [link](url) */
-            i++;
+    for (size_t i = next_opening(st, text, len, 0); i < len && sc->rc == 0;) {
+        size_t j = annotation_at(st, text, len, i);
+        if (j == 0) {
+            i = next_opening(st, text, len, i + 1);
             continue;
         }
         sc->rc |= td_buf_append(&sc->out, text + copied, i - copied);
         size_t next = take(st, doc, seg, text, len, i, j, sc);
-        if (next == i + 1) {                /* left as it was */
-            sc->rc |= td_buf_putc(&sc->out, c);
-        } else {
+        if (next == i + 1)                  /* left as it was */
+            sc->rc |= td_buf_putc(&sc->out, text[i]);
+        else
             touched = true;
-        }
-        copied = i = next;
+        copied = next;
+        i = next < len ? next_opening(st, text, len, next) : len;
     }
     if (!touched)
         return false;
@@ -490,15 +533,32 @@ static bool clean_segment(const tags_state *st, td_doc *doc, const td_segment *s
 
 /* ---- the document ---------------------------------------------------------------- */
 
-static bool has_annotations(const tags_state *st, const td_doc *doc)
+static bool may_hold(const tags_state *st, const char *t, size_t len)
 {
-    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+    return memchr(t, '[', len) || (st->parentheses && memchr(t, '(', len));
+}
+
+/*
+ * Cleans the segments where they are, as long as no annotation becomes an
+ * event: guessed words become plain words, prose in parentheses stays.
+ * Returns false at the first segment whose annotations make an event:
+ * then the segments must be rebuilt to put events among them (those
+ * cleaned so far hold no annotation any more).
+ */
+static bool clean_in_place(const tags_state *st, td_doc *doc, scratch *sc)
+{
+    for (size_t i = 0; i < td_doc_segment_count(doc) && sc->rc == 0; i++) {
+        td_segment *seg = td_doc_segment(doc, i);
         size_t len;
-        const char *t = td_segment_text(td_doc_segment(doc, i), &len);
-        if (memchr(t, '[', len) || (st->parentheses && memchr(t, '(', len)))
-            return true;
+        const char *t = td_segment_text(seg, &len);
+        if (td_segment_kind(seg) != TD_SEG_SPEECH || !may_hold(st, t, len))
+            continue;
+        if (makes_event(st, t, len, sc))
+            return false;
+        if (clean_segment(st, doc, seg, sc) && sc->rc == 0)
+            sc->rc = td_segment_set_text(doc, seg, sc->out.data, sc->out.len);
     }
-    return false;
+    return true;
 }
 
 static void append_events(td_doc *doc, const tags_state *st, scratch *sc,
@@ -571,8 +631,7 @@ static int run(void *state, td_doc *doc, td_error *err)
     sc.uncertain_list = json_array();
     if (sc.counts == NULL || sc.uncertain_list == NULL)
         sc.rc = -ENOMEM;
-    /* Most documents have no annotation: leave their segments alone. */
-    if (sc.rc == 0 && has_annotations(st, doc)) {
+    if (sc.rc == 0 && !clean_in_place(st, doc, &sc) && sc.rc == 0) {
         for (size_t i = 0; i < n && sc.rc == 0; i++)
             rebuild_one(st, doc, i, &sc);
         if (sc.rc == 0)

@@ -106,6 +106,25 @@ static void parentheses_can_be_left(void **state)
     td_doc_free(doc);
 }
 
+/* A guessed word and prose in parentheses, no event: segments stay put. */
+static void guesses_only_in_place(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = th_doc("g.txt", "x");
+    td_doc_add_segment(doc, 0, 1000, TD_NO_SPEAKER, TD_SEG_SPEECH,
+                       "a huge [cache] of images", TD_NTS);
+    td_doc_add_segment(doc, 1000, 2000, TD_NO_SPEAKER, TD_SEG_SPEECH,
+                       "see the guide (in 2019)", TD_NTS);
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 2);
+    assert_string_equal(th_seg_text(doc, 0), "a huge cache of images");
+    assert_string_equal(th_seg_text(doc, 1), "see the guide (in 2019)");
+    assert_int_equal(tp_change(doc, "tags", "uncertain"), 1);
+    assert_int_equal(json_array_size(json_object_get(td_doc_meta(doc), "uncertain")), 1);
+    td_doc_free(doc);
+}
+
 static void no_annotations_no_change(void **state)
 {
     (void)state;
@@ -177,6 +196,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fixture_events_and_words),
         cmocka_unit_test(parentheses_can_be_left),
+        cmocka_unit_test(guesses_only_in_place),
         cmocka_unit_test(no_annotations_no_change),
         cmocka_unit_test(seed_000_annotations),
     };
