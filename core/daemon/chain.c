@@ -249,9 +249,15 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
     return pick;
 }
 
-static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
+/* Runs one stage; *stop is set when the watch ends the run before it. */
+static int run_stage(const stage *s, td_doc *doc, const chain_watch *w,
+                     bool *stop, chain_failure *f)
 {
     td_error err = { "" };
+    if (w && w->before && !w->before(w->ctx, s, doc)) {
+        *stop = true;
+        return 0;
+    }
     uint64_t t0 = s->timing ? now_ns() : 0;
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
@@ -262,12 +268,15 @@ static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
         return fail(f, s->p->name, stage_name(s->p->kind),
                     err.message[0] ? err.message : "failed without a reason");
     td__doc_compact(doc);
+    if (w && w->after)
+        w->after(w->ctx, s, doc);
     return 0;
 }
 
-int chain_run(const chain *ch, td_doc *doc, chain_failure *f)
+int chain_run(const chain *ch, td_doc *doc, const chain_watch *w, chain_failure *f)
 {
     int score;
+    bool stop = false;
     const stage *parser = pick_parser(ch, doc, &score);
 
     if (parser == NULL)
@@ -275,14 +284,14 @@ int chain_run(const chain *ch, td_doc *doc, chain_failure *f)
                     "transcript (every probe scored 0)");
     if (td_doc_set_format(doc, parser->p->name) != 0)
         return fail(f, "core", "parse", "out of memory");
-    if (run_stage(parser, doc, f) != 0)
+    if (run_stage(parser, doc, w, &stop, f) != 0)
         return -1;
-    if (td_doc_segment_count(doc) == 0)
+    if (!stop && td_doc_segment_count(doc) == 0)
         return fail(f, parser->p->name, "parse", "no transcript text found");
 
-    for (size_t i = 0; i < ch->nstages; i++) {
+    for (size_t i = 0; i < ch->nstages && !stop; i++) {
         const stage *s = &ch->stages[i];
-        if (s->p->kind != TD_PARSER && run_stage(s, doc, f) != 0)
+        if (s->p->kind != TD_PARSER && run_stage(s, doc, w, &stop, f) != 0)
             return -1;
     }
     return 0;

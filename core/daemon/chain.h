@@ -45,11 +45,24 @@ int chain_build(chain *ch, const config *c, td_buf *errors);
 void chain_free(chain *ch);
 
 /*
- * Runs doc through the chain: the parser with the highest probe score,
- * then cleaners, summarizers and exporters in order.  Returns 0, or -1
- * with f filled.  Outputs are left for the caller to commit or abort.
+ * Hooks to watch a document go through the chain (`process --explain`).
+ * before() is called before each stage and may return false to end the
+ * run there, successfully; after() once the stage has succeeded and the
+ * segments it dropped are gone.  Either may be NULL.
  */
-int chain_run(const chain *ch, td_doc *doc, chain_failure *f);
+typedef struct chain_watch {
+    bool (*before)(void *ctx, const stage *s, td_doc *doc);
+    void (*after)(void *ctx, const stage *s, td_doc *doc);
+    void *ctx;
+} chain_watch;
+
+/*
+ * Runs doc through the chain: the parser with the highest probe score,
+ * then cleaners, summarizers and exporters in order, under the watch w
+ * (NULL: none).  Returns 0, or -1 with f filled.  Outputs are left for the
+ * caller to commit or abort.
+ */
+int chain_run(const chain *ch, td_doc *doc, const chain_watch *w, chain_failure *f);
 
 const char *stage_name(td_kind kind);
 

@@ -1,9 +1,11 @@
 /*
  * cli_process.c - `transcriptd process FILE... [-o DIR]`: the daemon's
- * chain, once, on the files given, with the same worker threads.
+ * chain, once, on the files given, with the same worker threads; with
+ * --explain, what each stage changes instead (see explain.h).
  */
 #include "cli.h"
 
+#include "explain.h"
 #include "job.h"
 #include "log.h"
 #include "paths.h"
@@ -82,12 +84,15 @@ int cmd_process(int argc, char **argv)
         CLI_COMMON_LONG,
         { "output", required_argument, NULL, 'o' },
         { "jobs", required_argument, NULL, 'j' },
+        { "explain", no_argument, NULL, 'e' },
         { 0 },
     };
-    const char *usage = "usage: transcriptd process [-c FILE] [-o DIR] [-j N] FILE...";
+    const char *usage = "usage: transcriptd process [-c FILE] [-o DIR] [-j N] FILE...\n"
+                        "       transcriptd process --explain [-c FILE] FILE...";
     cli_common cc = { 0 };
     const char *outdir = NULL;
     long jobs = 0;
+    bool explain = false;
     int opt;
     config c;
     chain ch;
@@ -98,6 +103,8 @@ int cmd_process(int argc, char **argv)
             outdir = optarg;
         else if (opt == 'j')
             jobs = strtol(optarg, NULL, 10);
+        else if (opt == 'e')
+            explain = true;
         else if (opt == 'h')
             return printf("%s\n", usage), 0;
         else if (!cli_common_opt(&cc, opt, optarg))
@@ -109,6 +116,13 @@ int cmd_process(int argc, char **argv)
     }
     if (cli_load(&cc, &c, &ch) != 0)
         return 1;
+    if (explain) {
+        int failed = explain_files(&ch, argv + optind, argc - optind,
+                                   c.max_file_size, stdout);
+        chain_free(&ch);
+        config_free(&c);
+        return failed ? 1 : 0;
+    }
 
     char *out = path_absolute(outdir ? outdir : c.outbox);
     int rc = out ? path_mkdirs(out, 0755) : -1;

@@ -363,7 +363,7 @@ void job_run(job *j)
         f = (chain_failure){ "core", "export", "out of memory" };
         goto failed;
     }
-    if (chain_run(j->chain, doc, &f) != 0)
+    if (chain_run(j->chain, doc, NULL, &f) != 0)
         goto failed;
     outputs = json_object();
     if (td__doc_commit_outputs(doc, outputs, &err) != 0) {

@@ -15,7 +15,8 @@ static const struct command {
     const char *help;
 } COMMANDS[] = {
     { "run", cmd_run, "watch the drop folder and process what lands there" },
-    { "process", cmd_process, "run files through the chain once: process FILE... [-o DIR]" },
+    { "process", cmd_process, "run files through the chain once: process FILE... [-o DIR];\n"
+      "                 with --explain, show what each stage changes instead" },
     { "plugins", cmd_plugins, "list the plugins found, with their options" },
     { "check-config", cmd_check_config, "check a config and report every error" },
     { "status", cmd_status, "ask the running daemon: counters and plugin times" },

@@ -2,7 +2,8 @@
  * normalize.c - Unicode NFC, one space between words, no empty segments.
  *
  * The first cleaner in most chains: the ones after it can then compare
- * text byte for byte and split on single spaces.
+ * text byte for byte and split on single spaces.  Optionally one style of
+ * quotes: web pages mix "straight" and “typographic” ones in one text.
  */
 #include <transcriptd/transcriptd.h>
 
@@ -10,62 +11,251 @@
 #include <string.h>
 #include <utf8proc.h>
 
-static bool is_ascii(const char *s, size_t len)
+typedef enum quote_style { QUOTES_KEEP, QUOTES_STRAIGHT, QUOTES_TYPOGRAPHIC } quote_style;
+
+static const td_option options[] = {
+    { "quotes", TD_OPT_STRING, "keep",
+      "keep, straight (' \") or typographic (‘ ’ “ ”): one style of quotes" },
+    { NULL, 0, NULL, NULL },
+};
+
+static int init(void **state, const td_options *opts, td_error *err)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80)
+    static const quote_style styles[] = { QUOTES_KEEP, QUOTES_STRAIGHT,
+                                          QUOTES_TYPOGRAPHIC };
+    static const char *const names[] = { "keep", "straight", "typographic" };
+    const char *v = td_opt_string(opts, "quotes");
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(v, names[i]) == 0) {
+            /* The style itself is the state: no allocation to free. */
+            *state = (void *)&styles[i];
+            return 0;
+        }
+    return td_error_set(err, "quotes = %s: expected keep, straight or typographic", v);
+}
+
+/*
+ * Whether NFC leaves cp as it is whatever surrounds it, by utf8proc's own
+ * data: no combining class, not a mark or a conjoining jamo (which compose
+ * with what comes before), not excluded from composition, and no canonical
+ * mapping to a single other character.
+ */
+static bool nfc_stable(int32_t cp)
+{
+    if (cp < 0x300)
+        return true;            /* ASCII, Latin-1 and Latin Extended */
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    if (p->combining_class != 0 || p->comp_exclusion ||
+        p->category == UTF8PROC_CATEGORY_MN || p->category == UTF8PROC_CATEGORY_MC ||
+        p->category == UTF8PROC_CATEGORY_ME || (cp >= 0x1100 && cp <= 0x11FF))
+        return false;
+    if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+        return true;            /* no canonical decomposition */
+    utf8proc_int32_t d[4];
+    int boundclass = 0;
+    return utf8proc_decompose_char(cp, d, 4, UTF8PROC_DECOMPOSE, &boundclass) > 1;
+}
+
+/* The white space td_text_squeeze() collapses, beyond ASCII. */
+static bool unicode_space(int32_t cp)
+{
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/*
+ * How many leading bytes of s are plain ASCII (no control, no byte of a
+ * longer character, no two spaces in a row), eight at a time: most text
+ * is, and this is the hot path of every document.
+ */
+static size_t plain_ascii_prefix(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    bool space_before = false;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        /* A byte >= 0x80, or one below 0x20 (its subtraction borrows). */
+        if ((x | (x - ones * 0x20)) & highs)
+            break;
+        uint64_t y = x ^ (ones * ' ');          /* spaces become 0 */
+        uint64_t zero = ~(((y & ~highs) + ~highs) | y | ~highs);
+        /* Two spaces: in the word, or one ending the word before. */
+        if ((zero & (zero >> 8)) || (space_before && (zero & 0x80)))
+            break;
+        space_before = (zero >> 56) != 0;
+    }
+    return i;
+}
+
+/*
+ * Whether text needs neither NFC nor white space work: the common case,
+ * checked in one pass so that clean segments cost no copy.
+ */
+static bool already_clean(const char *s, size_t len)
+{
+    if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
+        return false;
+    size_t plain = plain_ascii_prefix(s, len);
+    /* From the prefix's last byte on: two spaces may straddle its end. */
+    for (size_t i = plain > 0 ? plain - 1 : 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if ((c == ' ' && s[i + 1] == ' ') || (c < 0x20 && c != 0))
+                return false;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        int n = td_utf8_decode(s + i, len - i, &cp);
+        if (n < 0 || unicode_space(cp) || !nfc_stable(cp))
             return false;
+        i += (size_t)n;
+    }
     return true;
+}
+
+/* The straight quote a typographic one stands for, or 0. */
+static char straight_of(int32_t cp)
+{
+    if (cp >= 0x2018 && cp <= 0x201B)
+        return '\'';
+    if (cp >= 0x201C && cp <= 0x201F)
+        return '"';
+    return 0;
+}
+
+/* Whether a quote after byte c opens a quotation (else it closes one). */
+static bool opens_after(const char *s, size_t i)
+{
+    if (i == 0)
+        return true;
+    unsigned char c = (unsigned char)s[i - 1];
+    /* A space, an opening bracket, or the end of a dash or opening quote. */
+    return c == ' ' || c == '(' || c == '[' || c == '{' || c == '/' ||
+           (i >= 3 && (unsigned char)s[i - 3] == 0xE2 && (unsigned char)s[i - 2] == 0x80 &&
+            (c == 0x93 || c == 0x94 || c == 0x98 || c == 0x9C));
+}
+
+/*
+ * Rewrites the quotes of buf in one style, through the scratch buffer tmp.
+ * Returns how many changed, or -1 when out of memory.
+ */
+static long restyle_quotes(quote_style style, td_buf *buf, td_buf *tmp)
+{
+    const char *s = buf->data;
+    long changed = 0;
+    int rc = 0;
+
+    td_buf_reset(tmp);
+    for (size_t i = 0; i < buf->len;) {
+        int32_t cp;
+        int n = td_utf8_decode(s + i, buf->len - i, &cp);
+        if (n < 0)
+            n = 1;
+        char q = style == QUOTES_STRAIGHT ? straight_of(cp) : 0;
+        if (q) {
+            rc |= td_buf_putc(tmp, q);
+            changed++;
+        } else if (style == QUOTES_TYPOGRAPHIC && (cp == '\'' || cp == '"')) {
+            bool open = opens_after(s, i);
+            const char *t = cp == '"' ? (open ? "\u201C" : "\u201D")
+                                      : (open ? "\u2018" : "\u2019");
+            rc |= td_buf_append(tmp, t, 3);
+            changed++;
+        } else {
+            rc |= td_buf_append(tmp, s + i, (size_t)n);
+        }
+        i += (size_t)n;
+    }
+    if (changed > 0) {
+        td_buf_reset(buf);
+        rc |= td_buf_append(buf, tmp->data, tmp->len);
+    }
+    return rc ? -1 : changed;
+}
+
+typedef struct counts {
+    long nfc, spaces, empty, quotes;
+} counts;
+
+/*
+ * Cleans one segment's text into buf; *same is set when the text needs no
+ * change at all (buf is then unused).  0, or -1 with err set.
+ */
+static int clean_text(quote_style style, const char *text, size_t len,
+                      td_buf *buf, td_buf *tmp, counts *c, bool *same, td_error *err)
+{
+    utf8proc_uint8_t *composed = NULL;
+    bool clean = already_clean(text, len);
+
+    *same = clean && style == QUOTES_KEEP;
+    if (*same)
+        return 0;
+    if (!clean) {
+        utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text,
+                                          (utf8proc_ssize_t)len, &composed,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (n < 0)
+            return td_error_set(err, "%s", utf8proc_errmsg(n));
+        if ((size_t)n != len || memcmp(composed, text, len) != 0)
+            c->nfc++;
+        text = (const char *)composed;
+        len = (size_t)n;
+    }
+    td_buf_reset(buf);
+    int rc = td_buf_append(buf, text, len);
+    free(composed);
+    if (rc != 0)
+        return td_error_set(err, "out of memory");
+    size_t squeezed = clean ? len : td_text_squeeze(buf->data, buf->len);
+    c->spaces += squeezed != buf->len;
+    buf->len = squeezed;
+    if (style != QUOTES_KEEP && squeezed > 0) {
+        long n = restyle_quotes(style, buf, tmp);
+        if (n < 0)
+            return td_error_set(err, "out of memory");
+        c->quotes += n;
+    }
+    return 0;
 }
 
 static int run(void *state, td_doc *doc, td_error *err)
 {
-    td_buf buf = TD_BUF_INIT;
-    long nfc = 0, spaces = 0, empty = 0;
+    quote_style style = *(const quote_style *)state;
+    td_buf buf = TD_BUF_INIT, tmp = TD_BUF_INIT;
+    counts c = { 0 };
+    int rc = 0;
 
-    (void)state;
-    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+    for (size_t i = 0; rc == 0 && i < td_doc_segment_count(doc); i++) {
         td_segment *seg = td_doc_segment(doc, i);
         size_t len;
+        bool same;
         const char *text = td_segment_text(seg, &len);
-        utf8proc_uint8_t *composed = NULL;
-
-        /* ASCII is already NFC: skip utf8proc (and its allocation). */
-        if (!is_ascii(text, len)) {
-            utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text,
-                                              (utf8proc_ssize_t)len, &composed,
-                                              UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-            if (n < 0) {
-                td_buf_free(&buf);
-                return td_error_set(err, "segment %zu: %s", i,
-                                    utf8proc_errmsg(n));
-            }
-            if ((size_t)n != len || memcmp(composed, text, len) != 0)
-                nfc++;
-            text = (const char *)composed;
-            len = (size_t)n;
-        }
-        td_buf_reset(&buf);
-        int rc = td_buf_append(&buf, text, len);
-        free(composed);
-        if (rc != 0)
+        if (clean_text(style, text, len, &buf, &tmp, &c, &same, err) != 0) {
+            rc = -1;
             break;
-        size_t squeezed = td_text_squeeze(buf.data, buf.len);
-        spaces += squeezed != buf.len;
-        if (squeezed == 0 && td_segment_kind(seg) == TD_SEG_SPEECH) {
-            td_segment_drop(seg);
-            empty++;
-            continue;
         }
-        td_segment_text(seg, &len);
-        if (squeezed != len || memcmp(buf.data, td_segment_text(seg, NULL), len))
-            if (td_segment_set_text(doc, seg, buf.data, squeezed) != 0)
-                break;
+        if (same)
+            continue;
+        if (buf.len == 0 && td_segment_kind(seg) == TD_SEG_SPEECH) {
+            td_segment_drop(seg);
+            c.empty++;
+        } else if (buf.len != len || memcmp(buf.data, text, len) != 0) {
+            if (td_segment_set_text(doc, seg, buf.data, buf.len) != 0)
+                rc = td_error_set(err, "out of memory");
+        }
     }
     td_buf_free(&buf);
-    td_doc_count_change(doc, "nfc", nfc);
-    td_doc_count_change(doc, "whitespace", spaces);
-    td_doc_count_change(doc, "empty_dropped", empty);
+    td_buf_free(&tmp);
+    if (rc != 0)
+        return rc;
+    td_doc_count_change(doc, "nfc", c.nfc);
+    td_doc_count_change(doc, "whitespace", c.spaces);
+    td_doc_count_change(doc, "empty_dropped", c.empty);
+    if (style != QUOTES_KEEP)
+        td_doc_count_change(doc, "quotes", c.quotes);
     return 0;
 }
 
@@ -74,7 +264,9 @@ static const td_plugin normalize = {
     .kind = TD_CLEANER,
     .name = "normalize",
     .version = "1.0",
-    .summary = "Unicode NFC, collapsed white space, empty segments dropped",
+    .summary = "Unicode NFC, collapsed white space, empty segments dropped, one quote style",
+    .options = options,
+    .init = init,
     .run = run,
 };
 

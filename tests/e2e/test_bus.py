@@ -105,7 +105,7 @@ def test_every_event_of_a_run_matches_the_schema(daemon):
 
 def test_done_event_lets_a_subscriber_act_without_reading_files(daemon):
     d = daemon(plugin_path=f"{BUILD / 'plugins'}:{BUILD / 'test-plugins' / 'event_probe'}",
-               pipeline={"summarizers": "stats event_probe"}).start()
+               pipeline={"cleaners": "normalize", "summarizers": "stats event_probe"}).start()
     d.drop("meeting.txt", MEETING.read_text())
     ev = d.wait("transcript.done", "meeting.txt")
     assert ev["title"] == "Quarterly Planning Meeting"
@@ -357,7 +357,7 @@ def test_submit_every_seed(daemon):
     for s in seeds:
         if s.name[:3] in ("002", "003", "004"):
             ev = d.wait("transcript.done", s.name)
-            assert ev["segments"] > 1000 and ev["words"] > 5000
+            assert ev["segments"] > 300 and ev["words"] > 5000
     assert d.stop() == 0
 
 

@@ -22,7 +22,7 @@ def test_process_writes_outputs_and_reports_failures(tmp_path):
     out = tmp_path / "out"
     r = run_cli("process", good, "-o", out, check=True)
     doc = json.loads((out / "titled.json").read_text())
-    assert doc["title"] == "Building a Birdhouse" and len(doc["segments"]) == 5
+    assert doc["title"] == "Building a Birdhouse" and len(doc["segments"]) == 3
     assert str(out / "titled.json") in r.stdout
     # The input is left where it was.
     assert good.exists()

@@ -37,7 +37,10 @@ def test_fixture_dropped(daemon, how):
     ev = d.wait("transcript.done", "bird.txt")
     doc = check_done(d, "bird.txt", ev)
     assert doc["title"] == ev["title"] == "Building a Birdhouse"
-    assert [s["start"] for s in doc["segments"]] == [0, 3, 5, 9, 62]
+    # The default chain rebuilds the five caption lines into three units.
+    assert [s["start"] for s in doc["segments"]] == [0, 9, 62]
+    assert doc["segments"][0]["text"] == ("Okay so today we are going to build a "
+                                          "small birdhouse out of pine boards.")
     assert rec["seq"] < ev["seq"]
     assert d.stop() == 0
 
@@ -49,7 +52,7 @@ def test_caption_seeds(daemon, prefix, how):
     d = daemon().start()
     d.drop(src.name, src.read_bytes(), how=how)
     doc = check_done(d, src.name, d.wait("transcript.done", src.name))
-    assert len(doc["segments"]) > 1000
+    assert len(doc["segments"]) > 400     # sentences, from 1500-2000 lines
     assert doc["stats"]["words"] > 5000
     assert d.stop() == 0
 
@@ -71,14 +74,16 @@ def test_seq_increases_by_one(daemon):
 
 
 def test_ready_comes_after_the_startup_scan(daemon):
-    d = daemon()
+    d = daemon(pipeline={"cleaners": "normalize", "summarizers": "stats",
+                         "exporters": "json"})
     d.drop("waiting.txt", CAPTIONS)
     d.start()
     ready = d.wait("daemon.ready")
     received = d.wait("transcript.received", "waiting.txt")
     assert received["seq"] < ready["seq"]
     assert ready["workers"] == 2 and ready["inbox"] == str(d.inbox)
-    assert ready["chain"] == ["captions", "normalize", "stats", "json"]
+    assert "captions" in ready["chain"]            # parsers = auto: all of them
+    assert ready["chain"][-3:] == ["normalize", "stats", "json"]
     assert d.stop() == 0
 
 

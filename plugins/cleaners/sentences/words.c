@@ -1,0 +1,249 @@
+/*
+ * words.c - caption lines to words, and lines YouTube showed again merged.
+ */
+#include "sentences.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Room for element n of the array v; on failure v stays and *rc is set. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 256;
+    void *nv = realloc(v, c * size);
+    if (nv == NULL) {
+        *rc = -ENOMEM;
+        return v;
+    }
+    *cap = c;
+    return nv;
+}
+
+/*
+ * Where the word starting at i ends: the next space, or len.  Words are a
+ * few bytes long, so eight are looked at at once rather than calling
+ * memchr for each.
+ */
+static size_t word_end(const char *s, size_t i, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        x ^= ones * ' ';                    /* a space becomes a zero byte */
+        uint64_t zero = (x - ones) & ~x & highs;
+        if (zero)
+            return i + (size_t)__builtin_ctzll(zero) / 8;
+    }
+    while (i < len && s[i] != ' ')
+        i++;
+    return i;
+}
+
+static bool is_trailing_punct(char c)
+{
+    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
+}
+
+/* The word without trailing punctuation. */
+size_t core_len(const word *w)
+{
+    size_t n = w->len;
+    while (n > 1 && is_trailing_punct(w->p[n - 1]))
+        n--;
+    return n;
+}
+
+static bool same_word(const word *a, const word *b)
+{
+    size_t n = core_len(a);
+    if (n != core_len(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(a->p[i]) != lower(b->p[i]))
+            return false;
+    return true;
+}
+
+static const char *const ABBREVIATIONS[] = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "jr", "sr", NULL
+};
+
+/* Whether the word ends a sentence: . ? ! (perhaps before a closing quote),
+ * but not an abbreviation, an initial or an ellipsis. */
+bool ends_sentence(const word *w)
+{
+    size_t n = w->len;
+    const char *p = w->p;
+    unsigned char last = (unsigned char)p[n - 1];
+    if ((last | 0x20) >= 'a' && (last | 0x20) <= 'z')
+        return false;                                       /* most words */
+    while (n > 0 && (p[n - 1] == '"' || p[n - 1] == '\'' || p[n - 1] == ')'))
+        n--;
+    if (n >= 3 && memcmp(p + n - 3, "\u201D", 3) == 0)    /* ” */
+        n -= 3;
+    else if (n >= 3 && memcmp(p + n - 3, "\u2019", 3) == 0)
+        n -= 3;
+    if (n == 0 || (p[n - 1] != '.' && p[n - 1] != '?' && p[n - 1] != '!'))
+        return false;
+    if (p[n - 1] != '.')
+        return true;
+    if (n >= 2 && p[n - 2] == '.')
+        return false;                                       /* ... */
+    if (n == 2 && isupper((unsigned char)p[0]))
+        return false;                                       /* J. */
+    for (size_t i = 0; ABBREVIATIONS[i]; i++)
+        if (strlen(ABBREVIATIONS[i]) == n - 1 && strncasecmp(p, ABBREVIATIONS[i], n - 1) == 0)
+            return false;
+    return true;
+}
+
+static word make_word(const char *p, size_t len, size_t at_line)
+{
+    word w = { p, (uint32_t)len, (uint32_t)at_line, 0 };
+    if (ends_sentence(&w))
+        w.flags |= WORD_ENDS;
+    return w;
+}
+
+/*
+ * The word's flags with NONFINAL and STARTER, looked up the first time
+ * they are asked for: most words are never a candidate for a break.
+ */
+uint8_t word_flags(const work *wk, word *w)
+{
+    if (!(w->flags & WORD_LOOKED_UP))
+        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, core_len(w));
+    return w->flags;
+}
+
+void add_line(work *wk, const td_doc *doc, size_t seg)
+{
+    const td_segment *s = td_doc_segment(doc, seg);
+    wk->l = grow(wk->l, &wk->capl, wk->nl, sizeof(line), &wk->rc);
+    if (wk->rc != 0)
+        return;
+    line *ln = &wk->l[wk->nl];
+    *ln = (line){ .start = td_segment_start(s), .end = td_segment_end(s),
+                  .pause = NO_PAUSE, .speaker = td_segment_speaker(s),
+                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .seg = seg,
+                  .first = wk->nw };
+    size_t len;
+    const char *t = td_segment_text(s, &len);
+    for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
+        while (i < len && t[i] == ' ')
+            i++;
+        size_t j = word_end(t, i, len);
+        if (j == i)
+            break;
+        wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
+        if (wk->rc == 0)
+            wk->w[wk->nw++] = make_word(t + i, j - i, wk->nl);
+        i = j;
+    }
+    ln->n = wk->nw - ln->first;
+    if (ln->n > 0)
+        wk->w[wk->nw - 1].flags |= WORD_LINE_END;
+    wk->nl++;
+}
+
+/* ---- merging repeated lines ---------------------------------------------------------- */
+
+/* Whether the last k words of line a are the first k words of line b. */
+static bool tail_is_head(const work *wk, const line *a, const line *b, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (!same_word(&wk->w[a->first + a->n - k + i], &wk->w[b->first + i]))
+            return false;
+    return true;
+}
+
+/*
+ * The number of words line b repeats from the end of line a: the longest
+ * run of at least overlap_words, or all of b (two words or more) when b
+ * repeats the end of a whole.  0 when none.
+ */
+static size_t overlap(const work *wk, const line *a, const line *b)
+{
+    size_t most = a->n < b->n ? a->n : b->n;
+    const word *head = &wk->w[b->first];
+    char first = lower(head->p[0]);
+    for (size_t k = most; k >= 2; k--) {
+        const word *w = &wk->w[a->first + a->n - k];
+        if (lower(w->p[0]) != first)
+            continue;                   /* most lines: nothing repeated */
+        if ((k >= (size_t)wk->c->overlap_words || k == b->n) && tail_is_head(wk, a, b, k))
+            return k;
+    }
+    return 0;
+}
+
+void merge_repeats(work *wk)
+{
+    line *prev = NULL;
+    for (size_t i = 0; i < wk->nl; i++) {
+        line *ln = &wk->l[i];
+        if (ln->barrier) {
+            prev = NULL;
+            continue;
+        }
+        if (ln->n == 0)
+            continue;
+        wk->k.lines++;
+        size_t k = prev && prev->speaker == ln->speaker ? overlap(wk, prev, ln) : 0;
+        if (k == ln->n) {
+            /* The line shown again: the one before lasts until it goes. */
+            wk->k.duplicates++;
+            ln->n = 0;
+            prev->end = ln->end;
+            continue;
+        }
+        if (k > 0) {
+            wk->k.overlaps++;
+            ln->first += k;
+            ln->n -= k;
+        }
+        prev = ln;
+    }
+}
+
+/*
+ * Drops the words merged away, so that those left are in order one after
+ * the other, and estimates the pause after each line from what is left.
+ */
+void compact_words(work *wk)
+{
+    size_t to = 0;
+    for (size_t i = 0; i < wk->nl; i++) {
+        line *ln = &wk->l[i];
+        if (ln->first != to)                    /* only after a merge */
+            memmove(&wk->w[to], &wk->w[ln->first], ln->n * sizeof(word));
+        ln->first = to;
+        to += ln->n;
+        ln->pause = ln->end == TD_TIME_UNKNOWN ? NO_PAUSE
+                    : (long)(ln->end - ln->start) - (long)ln->n * wk->c->word_ms;
+    }
+    wk->nw = to;
+}
+
+bool punctuated(const work *wk)
+{
+    size_t lines = 0, ended = 0;
+    for (size_t i = 0; i < wk->nl; i++) {
+        const line *ln = &wk->l[i];
+        if (ln->barrier || ln->n == 0)
+            continue;
+        lines++;
+        for (size_t j = 0; j < ln->n; j++)
+            if (wk->w[ln->first + j].flags & WORD_ENDS) {
+                ended++;
+                break;
+            }
+    }
+    return lines > 0 && (double)ended >= wk->c->punctuated_share * (double)lines;
+}
