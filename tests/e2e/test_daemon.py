@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import BIN, FIXTURES, run_cli, seed, daemon_env
+from conftest import BIN, FIXTURES, run_cli, seed, daemon_env, validate_document
 
 CAPTIONS = (FIXTURES / "captions" / "titled.txt").read_text()
 
@@ -20,7 +20,7 @@ def check_done(d, name, ev):
     assert ev["words"] > 0 and ev["ms"] >= 0
     out = ev["outputs"]["json"]
     assert out == str(d.outbox / (os.path.splitext(name)[0] + ".json"))
-    doc = json.loads(open(out).read())
+    doc = validate_document(out)
     assert doc["schema"] == "transcriptd/1"
     assert doc["source"]["name"] == name and doc["source"]["id"] == ev["id"]
     assert doc["segments"] and all(s["text"] for s in doc["segments"])
@@ -74,7 +74,7 @@ def test_file_dropped_while_stopped_is_processed_at_start(daemon):
     d.drop("early.txt", CAPTIONS)
     d.start()
     d.wait_file(d.done / "early.txt")
-    doc = json.loads((d.outbox / "early.json").read_text())
+    doc = validate_document(d.outbox / "early.json")
     assert doc["title"] == "Building a Birdhouse"
     assert not (d.inbox / "early.txt").exists()
     assert d.stop() == 0
@@ -86,7 +86,7 @@ def test_file_left_in_work_is_recovered(daemon):
     (d.work / "crashed.txt").write_text(CAPTIONS)
     d.start()
     d.wait_file(d.done / "crashed.txt")
-    assert json.loads((d.outbox / "crashed.json").read_text())["segments"]
+    assert validate_document(d.outbox / "crashed.json")["segments"]
     assert not (d.work / "crashed.txt").exists()
     assert "crashed.txt: found in" in d.read_log()
     assert d.stop() == 0
@@ -133,7 +133,7 @@ def test_redrop_replaces_outputs(daemon):
     d.drop("same.txt", "0:00 a different text\n0:02 second line\n")
     second = d.wait("transcript.done", "same.txt")
     assert first["id"] != second["id"]
-    doc = json.loads((d.outbox / "same.json").read_text())
+    doc = validate_document(d.outbox / "same.json")
     assert doc["source"]["id"] == second["id"]
     assert sorted(os.listdir(d.outbox)) == ["same.json"]   # no temporary left
     assert d.stop() == 0
