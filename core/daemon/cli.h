@@ -39,5 +39,6 @@ int cmd_run(int argc, char **argv);
 int cmd_process(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 #endif

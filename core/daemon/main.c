@@ -18,6 +18,7 @@ static const struct command {
     { "process", cmd_process, "run files through the chain once: process FILE... [-o DIR]" },
     { "plugins", cmd_plugins, "list the plugins found, with their options" },
     { "check-config", cmd_check_config, "check a config and report every error" },
+    { "search", cmd_search, "search the index of processed transcripts: search QUERY" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
