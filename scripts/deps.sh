@@ -16,6 +16,7 @@ PACKAGES="
     libsystemd-dev libxxhash-dev libcmocka-dev
     python3 python3-pytest python3-zmq python3-jsonschema
     python3-networkx python3-watchdog hyperfine
+    python3-pysrt python3-webvtt chromium
 "
 
 # Skip the network round trip when everything is already there.
