@@ -176,7 +176,7 @@ static int cut(cue_list *l, size_t from, td_ms start, td_ms end, int speaker,
 
 /* Appends a segment's words, one space apart, to the cue text. */
 static int append_words(cue_list *l, const td_doc *doc, const unit *u,
-                        bool label)
+                        bool label, size_t *label_len)
 {
     const td_segment *s = td_doc_segment(doc, u->seg);
     size_t from = l->text.len, len;
@@ -185,8 +185,10 @@ static int append_words(cue_list *l, const td_doc *doc, const unit *u,
 
     if (from)
         rc |= td_buf_putc(&l->text, ' ');
+    size_t before = l->text.len;
     if (label)
         rc |= td_buf_printf(&l->text, "%s: ", td_doc_speaker_name(doc, u->speaker));
+    *label_len = l->text.len - before;
     if (td_segment_kind(s) == TD_SEG_EVENT && len == 0 && td_segment_label(s))
         rc |= td_buf_printf(&l->text, "[%s]", td_segment_label(s));
     else
@@ -244,8 +246,8 @@ static int build_units(const td_doc *doc, const unit *u, size_t n,
         const unit *next = i + 1 < n ? &u[i + 1] : NULL;
         bool turn = lim->label_turns && u[i].speaker != TD_NO_SPEAKER &&
                     (i == 0 || u[i - 1].speaker != u[i].speaker);
-        size_t from = pending != SIZE_MAX ? pending : l->text.len;
-        if (append_words(l, doc, &u[i], turn) != 0)
+        size_t from = pending != SIZE_MAX ? pending : l->text.len, label;
+        if (append_words(l, doc, &u[i], turn, &label) != 0)
             return -ENOMEM;
         if (from < l->text.len && l->text.data[from] == ' ')
             from++;
@@ -260,8 +262,10 @@ static int build_units(const td_doc *doc, const unit *u, size_t n,
         pending = SIZE_MAX;
         if (from >= l->text.len)
             continue;               /* nothing to show */
-        td_ms end = unit_end(&u[i], next, chars(l->text.data + from,
-                                                l->text.len - from), lim);
+        /* The reading time leaves the label out: SubRip and WebVTT cues
+         * of a document then have the same times. */
+        size_t nchars = chars(l->text.data + from, l->text.len - from);
+        td_ms end = unit_end(&u[i], next, nchars > label ? nchars - label : 0, lim);
         if (end <= start)
             end = start + lim->min_ms;
         if (cut(l, from, start, end, u[i].speaker, lim) != 0)
