@@ -326,7 +326,7 @@ static sqlite3 *db_open(const sqlite_state *st, const char *path, td_error *err)
 static int run(void *state, td_doc *doc, td_error *err)
 {
     const sqlite_state *st = state;
-    sqlite3_int64 id;
+    sqlite3_int64 id = 0;
     char *path = db_path(st, doc);
     if (path == NULL)
         return td_error_set(err, "out of memory");
