@@ -4,7 +4,7 @@
  * `transcriptd search` and for any program that reads SQLite.
  *
  * Tables (docs/search.md): documents, speakers, segments, and segments_fts,
- * an FTS5 index over the segments' text kept in step by triggers.
+ * an FTS5 index over the segments' text.
  * Reprocessing a file replaces its rows, found by source name, in the same
  * transaction that writes the new ones: readers see the old version or
  * the new one, never both or neither.
@@ -12,16 +12,24 @@
  * The database is not an output the core renames into place, so this
  * exporter keeps its own atomicity: one IMMEDIATE transaction per
  * document.  WAL mode lets readers (search) run while a document is
- * written, and a busy timeout makes the worker threads take turns as
- * writers.  Each run() opens its own connection: plugin state stays
- * read-only, and opening costs well under a millisecond next to the
- * inserts (docs/search.md has the figures).
+ * written.
+ *
+ * SQLite has one writer at a time, so the worker threads share one
+ * connection, taken in turn under a mutex (other processes wait through
+ * the busy timeout).  One connection per run() was measured first: the
+ * last connection to close checkpoints the WAL and syncs, four fdatasyncs
+ * a document, which made indexing I/O-bound; a kept connection lets the
+ * WAL grow and checkpoint every 1000 pages (docs/search.md has the
+ * figures).  The connection is opened on the first document, and again
+ * when the database file was deleted or replaced.
  */
 #include <transcriptd/transcriptd.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const td_option options[] = {
     { "database", TD_OPT_STRING, "transcripts.db",
@@ -66,16 +74,16 @@ static const char SCHEMA[] =
     "CREATE INDEX segments_by_doc ON segments (doc, seq);"
     "CREATE VIRTUAL TABLE segments_fts USING fts5 (text, content='segments',"
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
-    "CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN"
-    "  INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);"
-    "END;"
-    "CREATE TRIGGER segments_ad AFTER DELETE ON segments BEGIN"
-    "  INSERT INTO segments_fts (segments_fts, rowid, text)"
-    "  VALUES ('delete', old.id, old.text);"
-    "END;"
     "PRAGMA user_version = 1;";
 
+/*
+ * The index is kept in step by hand, not by triggers: FTS5 under a trigger
+ * indexed 3 to 4 times slower (docs/search.md).  An external-content
+ * index forgets a row given the text it indexed.
+ */
 static const char DELETE_OLD[] =
+    "INSERT INTO segments_fts (segments_fts, rowid, text) SELECT 'delete', id, text"
+    "  FROM segments WHERE doc IN (SELECT id FROM documents WHERE source = ?1);"
     "DELETE FROM segments WHERE doc IN (SELECT id FROM documents WHERE source = ?1);"
     "DELETE FROM speakers WHERE doc IN (SELECT id FROM documents WHERE source = ?1);"
     "DELETE FROM documents WHERE source = ?1;";
@@ -92,12 +100,21 @@ static const char INSERT_SEGMENT[] =
     "INSERT INTO segments (doc, seq, start, \"end\", speaker, kind, label, text)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
+static const char INSERT_INDEX[] =
+    "INSERT INTO segments_fts (rowid, text) VALUES (?, ?)";
+
 static const char *const KIND_NAMES[] = { "speech", "event", "heading" };
 
 typedef struct sqlite_state {
     const char *database;       /* owned by the options, which outlive us */
     int busy_ms;
     bool fsync;
+    /* Everything below is used only with `writer` held. */
+    pthread_mutex_t writer;
+    sqlite3 *db;
+    char *path;                 /* the file db was opened on */
+    dev_t dev;                  /* and its identity, to notice a new file */
+    ino_t ino;
 } sqlite_state;
 
 static int init(void **state, const td_options *opts, td_error *err)
@@ -112,13 +129,21 @@ static int init(void **state, const td_options *opts, td_error *err)
     if (st == NULL)
         return td_error_set(err, "out of memory");
     *st = (sqlite_state){ db, (int)busy, td_opt_bool(opts, "fsync") };
+    if (pthread_mutex_init(&st->writer, NULL) != 0) {
+        free(st);
+        return td_error_set(err, "cannot create a mutex");
+    }
     *state = st;
     return 0;
 }
 
 static void fini(void *state)
 {
-    free(state);
+    sqlite_state *st = state;
+    sqlite3_close(st->db);
+    free(st->path);
+    pthread_mutex_destroy(&st->writer);
+    free(st);
 }
 
 /* Fills err from the connection's last error; always -1. */
@@ -267,27 +292,37 @@ static int insert_speakers(sqlite3 *db, const td_doc *doc, sqlite3_int64 id,
 static int insert_segments(sqlite3 *db, const td_doc *doc, sqlite3_int64 id,
                            td_error *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *row = NULL, *fts = NULL;
     int rc = SQLITE_DONE;
-    if (sqlite3_prepare_v2(db, INSERT_SEGMENT, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, INSERT_SEGMENT, -1, &row, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, INSERT_INDEX, -1, &fts, NULL) != SQLITE_OK) {
+        sqlite3_finalize(row);
         return db_error(db, "cannot add the segments", err);
+    }
     for (size_t i = 0; i < td_doc_segment_count(doc) && rc == SQLITE_DONE; i++) {
         const td_segment *s = td_doc_segment(doc, i);
         int who = td_segment_speaker(s);
         size_t len;
         const char *text = td_segment_text(s, &len);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        bind_time(st, 3, td_segment_start(s));
-        bind_time(st, 4, td_segment_end(s));
-        bind_text(st, 5, who == TD_NO_SPEAKER ? NULL : td_doc_speaker_name(doc, who));
-        bind_text(st, 6, KIND_NAMES[td_segment_kind(s)]);
-        bind_text(st, 7, td_segment_label(s));
-        sqlite3_bind_text(st, 8, text, (int)len, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
+        sqlite3_bind_int64(row, 1, id);
+        sqlite3_bind_int64(row, 2, (sqlite3_int64)i);
+        bind_time(row, 3, td_segment_start(s));
+        bind_time(row, 4, td_segment_end(s));
+        bind_text(row, 5, who == TD_NO_SPEAKER ? NULL : td_doc_speaker_name(doc, who));
+        bind_text(row, 6, KIND_NAMES[td_segment_kind(s)]);
+        bind_text(row, 7, td_segment_label(s));
+        sqlite3_bind_text(row, 8, text, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(row);
+        sqlite3_reset(row);
+        if (rc != SQLITE_DONE)
+            break;
+        sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(db));
+        sqlite3_bind_text(fts, 2, text, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(fts);
+        sqlite3_reset(fts);
     }
-    sqlite3_finalize(st);
+    sqlite3_finalize(row);
+    sqlite3_finalize(fts);
     return rc == SQLITE_DONE ? 0 : db_error(db, "cannot add the segments", err);
 }
 
@@ -323,32 +358,74 @@ static sqlite3 *db_open(const sqlite_state *st, const char *path, td_error *err)
     return db;
 }
 
-static int run(void *state, td_doc *doc, td_error *err)
+static void db_forget(sqlite_state *st)
 {
-    const sqlite_state *st = state;
-    sqlite3_int64 id = 0;
-    char *path = db_path(st, doc);
-    if (path == NULL)
-        return td_error_set(err, "out of memory");
-    sqlite3 *db = db_open(st, path, err);
-    free(path);
-    if (db == NULL)
-        return -1;
+    sqlite3_close(st->db);
+    free(st->path);
+    st->db = NULL;
+    st->path = NULL;
+}
 
+/* The shared connection for path, (re)opened as needed; writer held. */
+static sqlite3 *db_get(sqlite_state *st, const char *path, td_error *err)
+{
+    struct stat sb;
+    bool same = st->db != NULL && strcmp(st->path, path) == 0 &&
+                stat(path, &sb) == 0 && sb.st_dev == st->dev && sb.st_ino == st->ino;
+    if (same)
+        return st->db;
+    db_forget(st);
+    sqlite3 *db = db_open(st, path, err);
+    if (db == NULL)
+        return NULL;
+    st->path = strdup(path);
+    if (st->path == NULL || stat(path, &sb) != 0) {
+        sqlite3_close(db);
+        free(st->path);
+        st->path = NULL;
+        td_error_set(err, "cannot open %s: out of memory or gone", path);
+        return NULL;
+    }
+    st->db = db;
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    return db;
+}
+
+/* Writes the document in one transaction; writer held. */
+static int write_doc(sqlite3 *db, const td_doc *doc, td_error *err)
+{
+    sqlite3_int64 id = 0;
     /* IMMEDIATE: take the write lock now, so the busy timeout applies,
      * rather than fail on upgrading a read lock later. */
     int rc = exec(db, "BEGIN IMMEDIATE", "cannot start a transaction", err);
-    if (rc == 0) {
-        rc = ensure_schema(db, err);
-        rc = rc ? rc : delete_old(db, td_doc_source_name(doc), err);
-        rc = rc ? rc : insert_document(db, doc, &id, err);
-        rc = rc ? rc : insert_speakers(db, doc, id, err);
-        rc = rc ? rc : insert_segments(db, doc, id, err);
-        rc = rc ? rc : exec(db, "COMMIT", "cannot commit", err);
-        if (rc != 0)
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
+    if (rc != 0)
+        return rc;
+    rc = ensure_schema(db, err);
+    rc = rc ? rc : delete_old(db, td_doc_source_name(doc), err);
+    rc = rc ? rc : insert_document(db, doc, &id, err);
+    rc = rc ? rc : insert_speakers(db, doc, id, err);
+    rc = rc ? rc : insert_segments(db, doc, id, err);
+    rc = rc ? rc : exec(db, "COMMIT", "cannot commit", err);
+    if (rc != 0)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int run(void *state, td_doc *doc, td_error *err)
+{
+    sqlite_state *st = state;
+    char *path = db_path(st, doc);
+    if (path == NULL)
+        return td_error_set(err, "out of memory");
+    pthread_mutex_lock(&st->writer);
+    sqlite3 *db = db_get(st, path, err);
+    int rc = db ? write_doc(db, doc, err) : -1;
+    /* After a failure start afresh: the file may be what went wrong. */
+    if (rc != 0)
+        db_forget(st);
+    pthread_mutex_unlock(&st->writer);
+    free(path);
     return rc;
 }
 

@@ -142,8 +142,39 @@ static void reprocessing_replaces_rows(void **state)
     sqlite3_close(db);
 }
 
+/* One plugin state for a whole test, as the daemon keeps it. */
+typedef struct shared {
+    const td_plugin *p;
+    td_options *opts;
+    void *state;
+} shared;
+
+static shared start_plugin(void)
+{
+    shared sh = { td_plugin_entry(), NULL, NULL };
+    td_error err = { "" };
+    sh.opts = td__options_new(sh.p->options, ".", ".");
+    assert_int_equal(sh.p->init(&sh.state, sh.opts, &err), 0);
+    return sh;
+}
+
+static void stop_plugin(shared *sh)
+{
+    sh->p->fini(sh->state);
+    td__options_free(sh->opts);
+}
+
+static int run_shared(const shared *sh, const fixture *f, td_doc *doc, td_error *err)
+{
+    td__doc_set_export(doc, f->dir, "out", false);
+    int rc = sh->p->run(sh->state, doc, err);
+    td__doc_abort_outputs(doc);
+    return rc;
+}
+
 typedef struct writer {
     const fixture *f;
+    const shared *sh;
     int id;
     int failed;
 } writer;
@@ -160,7 +191,11 @@ static void *write_many(void *arg)
         for (int k = 0; k < 50; k++)
             td_doc_add_segment(doc, k * 1000, k * 1000 + 1000, TD_NO_SPEAKER,
                                TD_SEG_SPEECH, text, TD_NTS);
-        if (index_doc(w->f, doc, NULL, &err) != 0) {
+        /* Half the writers share the daemon's one plugin state; the others
+         * stand for other processes, each with its own connection. */
+        int rc = w->id % 2 ? run_shared(w->sh, w->f, doc, &err)
+                           : index_doc(w->f, doc, NULL, &err);
+        if (rc != 0) {
             fprintf(stderr, "writer %d: %s\n", w->id, err.message);
             w->failed++;
         }
@@ -172,20 +207,40 @@ static void *write_many(void *arg)
 static void writers_take_turns(void **state)
 {
     fixture *f = *state;
+    shared sh = start_plugin();
     pthread_t t[4];
     writer w[4];
     for (int i = 0; i < 4; i++) {
-        w[i] = (writer){ f, i, 0 };
+        w[i] = (writer){ f, &sh, i, 0 };
         assert_int_equal(pthread_create(&t[i], NULL, write_many, &w[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
         assert_int_equal(w[i].failed, 0);
     }
+    stop_plugin(&sh);
     assert_string_equal(query1(f, "SELECT count(*) FROM documents"), "40");
     assert_string_equal(query1(f, "SELECT count(*) FROM segments"), "2000");
     assert_string_equal(query1(f, "SELECT count(*) FROM segments_fts WHERE "
                                   "segments_fts MATCH 'writer3'"), "500");
+}
+
+static void deleted_database_is_made_again(void **state)
+{
+    fixture *f = *state;
+    shared sh = start_plugin();
+    td_error err = { "" };
+    td_doc *doc = sd_workshop();
+    assert_int_equal(run_shared(&sh, f, doc, &err), 0);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm'", f->db, f->db, f->db);
+    assert_int_equal(system(cmd), 0);
+    td_doc *other = sd_bare();
+    assert_int_equal(run_shared(&sh, f, other, &err), 0);
+    assert_string_equal(query1(f, "SELECT group_concat(source) FROM documents"), "chat.md");
+    td_doc_free(other);
+    td_doc_free(doc);
+    stop_plugin(&sh);
 }
 
 static void locked_database_waits_then_fails(void **state)
@@ -243,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(indexes_documents_speakers_segments, setup, teardown),
         cmocka_unit_test_setup_teardown(reprocessing_replaces_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(writers_take_turns, setup, teardown),
+        cmocka_unit_test_setup_teardown(deleted_database_is_made_again, setup, teardown),
         cmocka_unit_test_setup_teardown(locked_database_waits_then_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(database_option_names_the_file, setup, teardown),
