@@ -135,7 +135,12 @@ def test_redrop_replaces_outputs(daemon):
     assert first["id"] != second["id"]
     doc = validate_document(d.outbox / "same.json")
     assert doc["source"]["id"] == second["id"]
-    assert sorted(os.listdir(d.outbox)) == ["same.json"]   # no temporary left
+    # One output per default exporter, the index, and no temporary left.
+    assert sorted(os.listdir(d.outbox)) == ["same.json", "same.md", "transcripts.db",
+                                            "transcripts.db-shm", "transcripts.db-wal"]
+    r = run_cli("search", "--db", d.outbox / "transcripts.db", "different", check=True)
+    assert r.stdout == "same.txt [0:00:00] a **different** text\n"
+    assert run_cli("search", "--db", d.outbox / "transcripts.db", "birdhouse").returncode == 1
     assert d.stop() == 0
 
 
