@@ -19,8 +19,11 @@ CAPTION_FIXTURES = [FIXTURES / "captions" / "titled.txt", FIXTURES / "captions" 
 
 
 def shown_text(seg):
-    """A segment as captions and paragraphs show it: events by their label."""
-    return seg["text"] or f"[{seg['label']}]" if seg["kind"] == "event" else seg["text"]
+    """A segment as captions and paragraphs show it: events in brackets."""
+    if seg["kind"] != "event":
+        return seg["text"]
+    words = seg["text"] or seg.get("label", "")
+    return words if words[:1] in ("[", "(") else f"[{words}]"
 
 
 @pytest.fixture(scope="module")

@@ -70,12 +70,27 @@ static void title_underline_counts_characters(void **state)
     td_doc_free(doc);
 }
 
+static void events_read_in_brackets(void **state)
+{
+    (void)state;
+    td_doc *doc = th_doc("x.txt", "x");
+    td_doc_add_segment(doc, 0, 1000, TD_NO_SPEAKER, TD_SEG_SPEECH, "Listen.", TD_NTS);
+    td_doc_add_segment(doc, 1000, 2000, TD_NO_SPEAKER, TD_SEG_EVENT, "bell ringing", TD_NTS);
+    td_doc_add_segment(doc, 2000, 3000, TD_NO_SPEAKER, TD_SEG_EVENT, "(applause)", TD_NTS);
+    td_doc_add_segment(doc, 3000, 4000, TD_NO_SPEAKER, TD_SEG_EVENT, "", TD_NTS);
+    char *txt = sd_export(td_plugin_entry(), doc, NULL, "txt");
+    assert_string_equal(txt, "x.txt\n=====\n\n[0:00:00] Listen. [bell ringing] (applause)\n\n");
+    free(txt);
+    td_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(workshop_text),
         cmocka_unit_test(bare_document_and_no_times),
         cmocka_unit_test(title_underline_counts_characters),
+        cmocka_unit_test(events_read_in_brackets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,6 +201,19 @@ static void short_same_instant_and_backwards_times(void **state)
     td_doc_free(doc);
 }
 
+static void events_are_bracketed_captions(void **state)
+{
+    (void)state;
+    td_doc *doc = th_doc("x.txt", "x");
+    /* A parser that strips the brackets keeps the words: they come back. */
+    td_doc_add_segment(doc, 16500, 19999, TD_NO_SPEAKER, TD_SEG_EVENT, "bell ringing", TD_NTS);
+    td_segment_set_label(doc, td_doc_segment(doc, 0), "bell ringing");
+    char *srt = sd_export(td_plugin_entry(), doc, NULL, "srt");
+    assert_string_equal(srt, "1\n00:00:16,500 --> 00:00:19,999\n[bell ringing]\n\n");
+    free(srt);
+    td_doc_free(doc);
+}
+
 static void one_line_option(void **state)
 {
     (void)state;
@@ -291,6 +304,7 @@ int main(void)
         cmocka_unit_test(untimed_document_fails_or_skips),
         cmocka_unit_test(untimed_segments_are_left_out_with_a_warning),
         cmocka_unit_test(short_same_instant_and_backwards_times),
+        cmocka_unit_test(events_are_bracketed_captions),
         cmocka_unit_test(one_line_option),
         cmocka_unit_test(bad_options_fail_init),
         cmocka_unit_test(caption_seed_keeps_every_line),

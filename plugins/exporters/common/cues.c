@@ -3,6 +3,8 @@
  */
 #include "cues.h"
 
+#include "event_text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,10 +191,12 @@ static int append_words(cue_list *l, const td_doc *doc, const unit *u,
     if (label)
         rc |= td_buf_printf(&l->text, "%s: ", td_doc_speaker_name(doc, u->speaker));
     *label_len = l->text.len - before;
-    if (td_segment_kind(s) == TD_SEG_EVENT && len == 0 && td_segment_label(s))
-        rc |= td_buf_printf(&l->text, "[%s]", td_segment_label(s));
-    else
-        rc |= td_buf_append(&l->text, t, len);
+    bool brackets = false;
+    if (td_segment_kind(s) == TD_SEG_EVENT)
+        t = event_text(s, &len, &brackets);
+    rc |= brackets ? td_buf_putc(&l->text, '[') : 0;
+    rc |= len > 0 ? td_buf_append(&l->text, t, len) : 0;
+    rc |= brackets ? td_buf_putc(&l->text, ']') : 0;
     if (rc != 0)
         return -ENOMEM;
     size_t keep = from ? from + 1 : 0;

@@ -3,6 +3,8 @@
  */
 #include "paragraphs.h"
 
+#include "event_text.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -104,13 +106,13 @@ int block_text(const td_doc *doc, const block *b, td_buf *out)
     for (size_t i = b->first; i < b->end; i++) {
         const td_segment *s = td_doc_segment(doc, i);
         size_t len;
-        const char *t = td_segment_text(s, &len);
-        const char *label = td_segment_label(s);
-        int rc = out->len > from ? td_buf_putc(out, ' ') : 0;
-        if (td_segment_kind(s) == TD_SEG_EVENT && len == 0 && label != NULL)
-            rc |= td_buf_printf(out, "[%s]", label);
-        else
-            rc |= td_buf_append(out, t, len);
+        bool brackets = false;
+        const char *t = td_segment_kind(s) == TD_SEG_EVENT
+                        ? event_text(s, &len, &brackets) : td_segment_text(s, &len);
+        int rc = out->len > from && len > 0 ? td_buf_putc(out, ' ') : 0;
+        rc |= brackets ? td_buf_putc(out, '[') : 0;
+        rc |= len > 0 ? td_buf_append(out, t, len) : 0;
+        rc |= brackets ? td_buf_putc(out, ']') : 0;
         if (rc != 0)
             return -ENOMEM;
     }

@@ -52,7 +52,7 @@ bool chapter_placed(const td_doc *doc, size_t chapter);
 
 /*
  * Appends the text of segments [first, end) to out: joined by one space,
- * white space squeezed, events as "[label]" when they have no text.
+ * white space squeezed, events in brackets (event_text.h).
  * Returns 0 or -ENOMEM.
  */
 int block_text(const td_doc *doc, const block *b, td_buf *out);
