@@ -16,9 +16,10 @@
    nobody searches for), "any words" keeps them and is the harder case.
    Each query is run --runs times as a whole `transcriptd search` command
    (process start, config, open, query, print: what a user waits for);
-   the figure is the p50 over queries of each query's median.  The same
-   SQL is also timed inside one Python sqlite3 connection: the query alone.
-   The cost of starting any process from here is measured on /bin/true.
+   the figure is the p50 over queries of each query's median wall time,
+   and of its CPU time (perf stat task-clock, when perf is there: on a
+   shared machine wall time includes waiting for a CPU).  The cost of
+   starting any process from here is measured on /bin/true.
 4. The chain: process throughput of json vs json + sqlite on the same
    corpus, and drop-to-done latency of the daemon (fsync on) with and
    without sqlite, measured with ../shared/bench/droplat.py.
@@ -47,16 +48,6 @@ SHARED = ROOT.parent / "shared"
 DROPLAT = SHARED / "bench" / "droplat.py"
 PY = "/usr/bin/python3"
 STAMP = re.compile(r"^\s*(\d+:)?\d+:\d\d\s+(.*)$")
-
-# The query `transcriptd search` runs (core/daemon/cli_search.c, SQL_ANY).
-SQL = """WITH hits AS (SELECT rowid AS id, bm25(segments_fts) AS score FROM segments_fts
-  WHERE segments_fts MATCH ?1 ORDER BY score LIMIT ?2)
- SELECT d.source, d.title, s.start, s."end", s.speaker,
-  snippet(segments_fts, 0, '**', '**', '…', 16), hits.score, s.text
- FROM hits JOIN segments_fts ON segments_fts.rowid = hits.id
-  JOIN segments s ON s.id = hits.id JOIN documents d ON d.id = s.doc
- WHERE segments_fts MATCH ?1 ORDER BY hits.score"""
-
 
 def free_port():
     with socket.socket() as s:
@@ -141,16 +132,33 @@ def make_queries(lines, n, rng, skip_common):
 
 
 def run_ms(argv):
-    """Wall time and CPU time (user + system) of one command, spawned directly
-    (no shell), in ms."""
+    """Wall time of one command, spawned directly (no shell), in ms."""
     t0 = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, os.environ,
                          file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-    _, status, ru = os.wait4(pid, 0)
+    _, status = os.waitpid(pid, 0)
     wall = (time.perf_counter() - t0) * 1000
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise RuntimeError(f"{argv} failed: {status}")
-    return wall, (ru.ru_utime + ru.ru_stime) * 1000
+    return wall
+
+
+PERF = shutil.which("perf")
+
+
+def cpu_ms(argv, runs):
+    """Mean CPU time (task-clock) of a command over runs, from perf stat: the
+    kernel's per-process user/system split is counted in whole ticks, too
+    coarse here.  None without perf."""
+    if PERF is None:
+        return None
+    r = subprocess.run([PERF, "stat", "-x", ",", "-e", "task-clock", "-r", str(runs),
+                        *argv], capture_output=True, text=True)
+    for line in r.stderr.splitlines():
+        f = line.split(",")
+        if len(f) > 2 and f[2] == "task-clock":
+            return float(f[0])
+    return None
 
 
 def p(values, q):
@@ -159,27 +167,19 @@ def p(values, q):
 
 
 def time_search(binary, db, queries, runs):
-    whole, cpu, inside, hits = [], [], [], []
+    whole, cpu, hits = [], [], []
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     for q in queries:
         argv = [str(binary), "search", "--db", str(db), "--limit", "10", q]
         run_ms(argv)                                  # warm the page cache
-        w, c = zip(*(run_ms(argv) for _ in range(runs)))
-        whole.append(statistics.median(w))
-        cpu.append(statistics.median(c))
-        t = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            rows = con.execute(SQL, (q, 10)).fetchall()
-            t.append((time.perf_counter() - t0) * 1000)
-        inside.append(statistics.median(t))
+        whole.append(statistics.median(run_ms(argv) for _ in range(runs)))
+        cpu.append(cpu_ms(argv, runs))
         hits.append(con.execute("SELECT count(*) FROM segments_fts WHERE segments_fts "
                                 "MATCH ?", (q,)).fetchone()[0])
-        assert len(rows) == min(10, hits[-1])
-    true_ms = statistics.median(run_ms(["/bin/true"])[0] for _ in range(50))
-    version = [run_ms([str(binary), "--version"]) for _ in range(50)]
-    start = (statistics.median(w for w, _ in version), statistics.median(c for _, c in version))
-    return whole, cpu, inside, hits, true_ms, start
+    true_ms = statistics.median(run_ms(["/bin/true"]) for _ in range(50))
+    version = [str(binary), "--version"]
+    start = (statistics.median(run_ms(version) for _ in range(50)), cpu_ms(version, 50))
+    return whole, cpu, hits, true_ms, start
 
 
 def process(binary, files, out, exporters, extra=""):
@@ -266,16 +266,16 @@ def main():
     print("|---|---|")
     print(f"| index {ndoc} transcripts (process, sqlite only) | {index_s:.1f} s, "
           f"{mb / index_s:.1f} MB/s; CPU {index_cpu:.1f} s |")
-    for name, (queries, whole, cpu, inside, hits, true_ms, start) in mixes.items():
+    fmt = lambda v: "n/a" if v is None else f"{v:.2f}"
+    for name, (queries, whole, cpu, hits, true_ms, start) in mixes.items():
         print(f"| **{name}**: `transcriptd search` whole command, p50 / p90 / max "
               f"over {len(queries)} queries | {p(whole, .5):.2f} / {p(whole, .9):.2f} / "
               f"{max(whole):.2f} ms |")
-        print(f"| {name}: same, CPU time (user + system), p50 / p90 | {p(cpu, .5):.2f} / "
-              f"{p(cpu, .9):.2f} ms |")
-        print(f"| {name}: query alone in SQLite, p50 / p90 / max | {p(inside, .5):.2f} / "
-              f"{p(inside, .9):.2f} / {max(inside):.2f} ms |")
+        if None not in cpu:
+            print(f"| {name}: same, CPU time (perf task-clock), p50 / p90 | "
+                  f"{p(cpu, .5):.2f} / {p(cpu, .9):.2f} ms |")
         print(f"| {name}: matches per query, p50 / max | {p(hits, .5)} / {max(hits)} |")
-    print(f"| `transcriptd --version`, wall / CPU, p50 | {start[0]:.2f} / {start[1]:.2f} ms |")
+    print(f"| `transcriptd --version`, wall / CPU, p50 | {start[0]:.2f} / {fmt(start[1])} ms |")
     print(f"| starting /bin/true from here, p50 | {true_ms:.2f} ms |")
     print(f"| process, json | {mb / json_s:.1f} MB/s; CPU {json_cpu:.1f} s |")
     print(f"| process, json + sqlite (fsync = no) | {mb / both_s:.1f} MB/s; "
@@ -283,10 +283,10 @@ def main():
     for ex, (p50, p99) in lat.items():
         print(f"| drop-to-done p50 / p99, exporters = {ex} (fsync on) | "
               f"{p50:.2f} / {p99:.2f} ms |")
-    for name, (queries, whole, cpu, inside, hits, _, _) in mixes.items():
-        print(f"\n{name}, slowest queries (whole ms, query ms, matches, query):")
-        for w, i, h, q in sorted(zip(whole, inside, hits, queries), reverse=True)[:3]:
-            print(f"  {w:7.2f} {i:7.2f} {h:7d}  {q}")
+    for name, (queries, whole, cpu, hits, _, _) in mixes.items():
+        print(f"\n{name}, slowest queries (whole ms, CPU ms, matches, query):")
+        for w, c, h, q in sorted(zip(whole, cpu, hits, queries), key=lambda t: -t[0])[:3]:
+            print(f"  {w:7.2f} {fmt(c):>7} {h:7d}  {q}")
 
 
 if __name__ == "__main__":
