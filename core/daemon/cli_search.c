@@ -27,42 +27,31 @@
 #define SNIPPET_TOKENS 16
 
 /*
- * The best hits are found on the FTS index alone, then joined: the join
- * and the snippet are paid for the rows shown, not for every match.  The
- * snippets need a second MATCH, which runs once over the index; CROSS
- * JOIN fixes the order (index, hits, segments, documents), or the planner
- * looked up the segment of every match, not only of the hits: a page read
- * per match.
- * With --speaker the filter has to come before the limit, so the join
- * does too.
- */
-/*
  * td_rank() (search_rank.h) is BM25 without the length lookup that made
- * bm25() slow.  The best hits are found on the FTS index alone, then
- * joined: the join and the snippet are paid for the rows shown, not for
- * every match.  The snippets need a second MATCH, which runs once over
- * the index; CROSS JOIN fixes the order (index, hits, segments,
- * documents), or the planner looked up the segment of every match, not
- * only of the hits.  Ties go to the earlier file and segment.  With
- * --speaker the filter has to come before the limit, so the join does too.
+ * bm25() slow.  The best hits are found first (with --speaker, among that
+ * speaker's segments), then joined: the join and the snippet are paid for
+ * the rows shown, not for every match.  The snippets need a second MATCH,
+ * which runs once over the index; CROSS JOIN fixes the order (index, hits,
+ * segments, documents), or the planner looked up the segment of every
+ * match, not only of the hits.  Ties go to the earlier file and segment.
  */
+#define SQL_SHOW                                                                \
+    " SELECT d.source, d.title, s.start, s.\"end\", s.speaker,"                 \
+    "  snippet(segments_fts, 0, ?4, ?5, '…', ?6), hits.score, s.text"           \
+    " FROM segments_fts CROSS JOIN hits ON hits.id = segments_fts.rowid"        \
+    "  CROSS JOIN segments s ON s.id = hits.id CROSS JOIN documents d ON d.id = s.doc" \
+    " WHERE segments_fts MATCH ?1"                                              \
+    " ORDER BY hits.score, d.source, s.seq"
+
 static const char SQL_ANY[] =
     "WITH hits AS (SELECT rowid AS id, td_rank(segments_fts) AS score FROM segments_fts"
-    "  WHERE segments_fts MATCH ?1 ORDER BY score, rowid LIMIT ?3)"
-    " SELECT d.source, d.title, s.start, s.\"end\", s.speaker,"
-    "  snippet(segments_fts, 0, ?4, ?5, '…', ?6), hits.score, s.text"
-    " FROM segments_fts CROSS JOIN hits ON hits.id = segments_fts.rowid"
-    "  CROSS JOIN segments s ON s.id = hits.id CROSS JOIN documents d ON d.id = s.doc"
-    " WHERE segments_fts MATCH ?1"
-    " ORDER BY hits.score, d.source, s.seq";
+    "  WHERE segments_fts MATCH ?1 ORDER BY score, rowid LIMIT ?3)" SQL_SHOW;
 
 static const char SQL_SPEAKER[] =
-    "SELECT d.source, d.title, s.start, s.\"end\", s.speaker,"
-    "  snippet(segments_fts, 0, ?4, ?5, '…', ?6), td_rank(segments_fts) AS score, s.text"
-    " FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
-    "  JOIN documents d ON d.id = s.doc"
-    " WHERE segments_fts MATCH ?1 AND s.speaker = ?2 COLLATE NOCASE"
-    " ORDER BY score, d.source, s.seq LIMIT ?3";
+    "WITH hits AS (SELECT segments_fts.rowid AS id, td_rank(segments_fts) AS score"
+    "  FROM segments_fts JOIN segments ON segments.id = segments_fts.rowid"
+    "  WHERE segments_fts MATCH ?1 AND segments.speaker = ?2 COLLATE NOCASE"
+    "  ORDER BY score, segments_fts.rowid LIMIT ?3)" SQL_SHOW;
 
 typedef struct search_args {
     cli_common cc;
