@@ -17,6 +17,7 @@ PACKAGES="
     python3 python3-pytest python3-zmq python3-jsonschema
     python3-networkx python3-watchdog hyperfine
     debhelper systemd groff-base man-db
+    python3-pysrt python3-webvtt chromium
 "
 
 # Skip the network round trip when everything is already there.

@@ -47,5 +47,6 @@ int cmd_status(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 #endif

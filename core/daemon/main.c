@@ -23,6 +23,7 @@ static const struct command {
     { "tail", cmd_tail, "print the daemon's events: tail [--topic PREFIX] [--since SEQ] [--json]" },
     { "submit", cmd_submit, "send files to the daemon over the bus: submit FILE... [--to ENDPOINT]" },
     { "keygen", cmd_keygen, "write a CURVE key pair: keygen NAME (NAME.key, NAME.pub)" },
+    { "search", cmd_search, "search the index of processed transcripts: search QUERY" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

@@ -35,6 +35,39 @@ def check_event(topic, event):
     return event
 
 
+SCHEMA_PATH = ROOT / "docs" / "document.schema.json"
+SCHEMA = json.loads(SCHEMA_PATH.read_text())
+jsonschema.Draft202012Validator.check_schema(SCHEMA)
+_DOC_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+_JSONL_VALIDATOR = jsonschema.Draft202012Validator(
+    {"$ref": "#/$defs/jsonl_record", "$defs": SCHEMA["$defs"]})
+
+
+def _check(validator, value, where):
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(e.path))
+    assert not errors, f"{where} does not match {SCHEMA_PATH.name}:\n" + "\n".join(
+        f"  at /{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:10])
+
+
+def validate_document(path):
+    """Loads a json exporter output, checks it against docs/document.schema.json
+    and returns it."""
+    doc = json.loads(pathlib.Path(path).read_text())
+    _check(_DOC_VALIDATOR, doc, path)
+    return doc
+
+
+def validate_jsonl(path):
+    """Loads a jsonl exporter output, checks every line against the schema's
+    jsonl_record and returns the records."""
+    records = []
+    for n, line in enumerate(pathlib.Path(path).read_text().splitlines(), 1):
+        rec = json.loads(line)
+        _check(_JSONL_VALIDATOR, rec, f"{path}:{n}")
+        records.append(rec)
+    return records
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

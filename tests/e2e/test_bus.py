@@ -105,7 +105,8 @@ def test_every_event_of_a_run_matches_the_schema(daemon):
 
 def test_done_event_lets_a_subscriber_act_without_reading_files(daemon):
     d = daemon(plugin_path=f"{BUILD / 'plugins'}:{BUILD / 'test-plugins' / 'event_probe'}",
-               pipeline={"cleaners": "normalize", "summarizers": "stats event_probe"}).start()
+               pipeline={"cleaners": "normalize", "summarizers": "stats event_probe",
+                         "exporters": "json"}).start()
     d.drop("meeting.txt", MEETING.read_text())
     ev = d.wait("transcript.done", "meeting.txt")
     assert ev["title"] == "Quarterly Planning Meeting"
@@ -268,7 +269,7 @@ def test_tail_follows_a_journal_that_was_reset(daemon):
 
 
 def test_tail_human_lines_topic_filter_and_heartbeats(daemon):
-    d = daemon().start()
+    d = daemon(pipeline={"exporters": "json"}).start()
     plain = start_cli("tail", "-c", d.conf)
     done_only = start_cli("tail", "--topic", "transcript.done", "-c", d.conf)
     beats = start_cli("tail", "--topic", "daemon.heartbeat", "-c", d.conf)

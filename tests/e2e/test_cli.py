@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import BUILD, FIXTURES, ROOT, run_cli, seed
+from conftest import BUILD, FIXTURES, ROOT, run_cli, seed, validate_document
 
 
 def test_version_and_help():
@@ -21,7 +21,7 @@ def test_process_writes_outputs_and_reports_failures(tmp_path):
     bad.write_text("not a transcript at all\n")
     out = tmp_path / "out"
     r = run_cli("process", good, "-o", out, check=True)
-    doc = json.loads((out / "titled.json").read_text())
+    doc = validate_document(out / "titled.json")
     assert doc["title"] == "Building a Birdhouse" and len(doc["segments"]) == 3
     assert str(out / "titled.json") in r.stdout
     # The input is left where it was.
@@ -34,7 +34,7 @@ def test_process_writes_outputs_and_reports_failures(tmp_path):
 def test_process_all_caption_seeds(tmp_path):
     files = [seed(p) for p in ("002", "003", "004")]
     run_cli("process", *files, "-o", tmp_path, check=True)
-    titles = {f.name: json.loads((tmp_path / (f.stem + ".json")).read_text())["title"]
+    titles = {f.name: validate_document(tmp_path / (f.stem + ".json"))["title"]
               for f in files}
     assert titles[files[1].name] == "Data-Centric AI"
 

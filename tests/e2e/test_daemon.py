@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import BIN, FIXTURES, run_cli, seed, daemon_env
+from conftest import BIN, FIXTURES, run_cli, seed, daemon_env, validate_document
 
 CAPTIONS = (FIXTURES / "captions" / "titled.txt").read_text()
 
@@ -20,7 +20,7 @@ def check_done(d, name, ev):
     assert ev["words"] > 0 and ev["ms"] >= 0
     out = ev["outputs"]["json"]
     assert out == str(d.outbox / (os.path.splitext(name)[0] + ".json"))
-    doc = json.loads(open(out).read())
+    doc = validate_document(out)
     assert doc["schema"] == "transcriptd/1"
     assert doc["source"]["name"] == name and doc["source"]["id"] == ev["id"]
     assert doc["segments"] and all(s["text"] for s in doc["segments"])
@@ -155,16 +155,21 @@ def test_ignores_dotfiles_and_directories(daemon):
 
 
 def test_redrop_replaces_outputs(daemon):
-    d = daemon().start()
+    d = daemon(pipeline={"cleaners": "normalize"}).start()
     d.drop("same.txt", CAPTIONS)
     first = d.wait("transcript.done", "same.txt")
     d.seen.clear()
     d.drop("same.txt", "0:00 a different text\n0:02 second line\n")
     second = d.wait("transcript.done", "same.txt")
     assert first["id"] != second["id"]
-    doc = json.loads((d.outbox / "same.json").read_text())
+    doc = validate_document(d.outbox / "same.json")
     assert doc["source"]["id"] == second["id"]
-    assert sorted(os.listdir(d.outbox)) == ["same.json"]   # no temporary left
+    # One output per default exporter, the index, and no temporary left.
+    assert sorted(os.listdir(d.outbox)) == ["same.json", "same.md", "transcripts.db",
+                                            "transcripts.db-shm", "transcripts.db-wal"]
+    r = run_cli("search", "--db", d.outbox / "transcripts.db", "different", check=True)
+    assert r.stdout == "same.txt [0:00:00] a **different** text\n"
+    assert run_cli("search", "--db", d.outbox / "transcripts.db", "birdhouse").returncode == 1
     assert d.stop() == 0
 
 
