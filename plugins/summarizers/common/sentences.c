@@ -75,8 +75,14 @@ static int push_sentence(splitter *sp, size_t off, size_t len, size_t words)
 
     const char *t = out->text.data + off;
     size_t last = len;
-    while (last > 0 && closer_len(t + last - 1, 1) == 1)
-        last--;
+    for (bool more = true; more && last > 0;) {
+        more = false;
+        for (size_t k = 1; k <= 3 && k <= last && !more; k++)
+            if (closer_len(t + last - k, k) == k) {
+                last -= k;
+                more = true;
+            }
+    }
     out->v[out->n++] = (sentence){
         .off = (uint32_t)off, .len = (uint32_t)len, .words = (uint32_t)words,
         .seg = p->seg, .turn = (uint32_t)(out->turns - 1), .start = start,
