@@ -426,18 +426,6 @@ static int summarize(const summary_state *st, td_doc *doc, const sentences *ss,
     return rc;
 }
 
-/* Every sentence's tokens, one array; sentence i has first[i] .. first[i+1]. */
-static int tokenize_all(lexicon *lx, const sentences *ss, tokens *tk, size_t *first)
-{
-    for (size_t i = 0; i < ss->n; i++) {
-        first[i] = tk->n;
-        if (lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, tk) != 0)
-            return -ENOMEM;
-    }
-    first[ss->n] = tk->n;
-    return 0;
-}
-
 static int run(void *state, td_doc *doc, td_error *err)
 {
     summary_state *st = state;
@@ -450,7 +438,7 @@ static int run(void *state, td_doc *doc, td_error *err)
 
     if (rc == 0 && ss.n > 0) {
         first = malloc((ss.n + 1) * sizeof(*first));
-        rc = first ? tokenize_all(lx, &ss, &tk, first) : -ENOMEM;
+        rc = first ? lexicon_tokenize_sentences(lx, &ss, &tk, first) : -ENOMEM;
         r.n = ss.n;
         r.terms = lexicon_term_count(lx);
         if (rc == 0)

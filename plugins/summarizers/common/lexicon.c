@@ -227,6 +227,18 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
     return 0;
 }
 
+int lexicon_tokenize_sentences(lexicon *lx, const sentences *ss, tokens *out,
+                               size_t *first)
+{
+    for (size_t i = 0; i < ss->n; i++) {
+        first[i] = out->n;
+        if (lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, out) != 0)
+            return -ENOMEM;
+    }
+    first[ss->n] = out->n;
+    return 0;
+}
+
 void tokens_free(tokens *t)
 {
     free(t->v);

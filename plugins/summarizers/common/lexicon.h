@@ -15,6 +15,7 @@
 
 #include <transcriptd/transcriptd.h>
 
+#include "sentences.h"
 #include "strtab.h"
 
 /* The longest word kept, in bytes; longer runs are noise (URLs, hashes). */
@@ -59,6 +60,12 @@ void lexicon_free(lexicon *lx);
 
 /* Appends the content words of text to out.  0 or -ENOMEM. */
 int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out);
+/*
+ * The tokens of every sentence, appended to out: sentence i has tokens
+ * first[i] to first[i + 1] (first holds ss->n + 1 entries).  0 or -ENOMEM.
+ */
+int lexicon_tokenize_sentences(lexicon *lx, const sentences *ss, tokens *out,
+                               size_t *first);
 /* How many distinct terms (stems) were seen so far: ids are below this. */
 size_t lexicon_term_count(const lexicon *lx);
 /* The stem of a term (for tests and debugging). */

@@ -1,0 +1,441 @@
+/*
+ * chapters.c - where the topics change, and what each part is about.
+ *
+ * A source with chapters or headings (a podcast page) keeps them: each
+ * heading becomes a chapter starting where the speech after it starts.
+ * Otherwise the transcript is segmented by lexical cohesion: the words of
+ * a chapter repeat within it and change at its borders.  The segmentation
+ * minimizes the description length of the chapters' words, each chapter
+ * a Dirichlet-smoothed unigram model of its own (Utiyama and Isahara,
+ * 2001), by dynamic programming over blocks of about BLOCK_WORDS words.
+ * A block that starts with a question is a likelier border (interviews
+ * change topic with a question).  Each chapter is titled by its key
+ * phrases: frequent in it, rare in the others.
+ *
+ * Cost: a chapter is at most three times the average length, so the
+ * programme looks back a bounded number of blocks from each block: time
+ * and memory grow with blocks times that bound, not blocks squared.
+ */
+#include <transcriptd/transcriptd.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "common/lexicon.h"
+#include "common/phrases.h"
+#include "common/sentences.h"
+
+#define BLOCK_WORDS 25
+#define ALPHA 0.2               /* Dirichlet prior of each chapter's model */
+#define QUESTION_BONUS 10.0     /* nats a border before a question saves */
+#define WORDS_PER_MINUTE 150.0  /* to size chapters of untimed text */
+
+typedef struct chapters_state {
+    stopwords stop;
+    char language[32];
+    double minutes;
+    long long count;
+    long long title_phrases;
+    bool keep_source;
+} chapters_state;
+
+static const td_option options[] = {
+    { "minutes", TD_OPT_DOUBLE, "5", "the average chapter length wanted, in minutes" },
+    { "count", TD_OPT_INT, "0", "how many chapters to find; 0: from minutes" },
+    { "title_phrases", TD_OPT_INT, "2", "key phrases in a found chapter's title" },
+    { "keep_source", TD_OPT_BOOL, "yes", "keep the chapters or headings of the source" },
+    { "stopwords", TD_OPT_STRING, "conf/stopwords-en.txt", "the stop-word list" },
+    { "language", TD_OPT_STRING, "english", "the Snowball stemmer (libstemmer name)" },
+    { NULL },
+};
+
+/* A run of sentences: the unit chapters are made of. */
+typedef struct block {
+    uint32_t sentence;      /* the first */
+    uint32_t from, to;      /* its tokens */
+    bool question;          /* starts with a question */
+} block;
+
+typedef struct text {
+    sentences ss;
+    tokens tk;
+    size_t *first;          /* sentence -> its first token */
+    block *blocks;
+    size_t nblocks;
+    size_t terms;
+} text;
+
+static int init(void **state, const td_options *opts, td_error *err)
+{
+    const char *language = td_opt_string(opts, "language");
+    chapters_state st = {
+        .minutes = td_opt_double(opts, "minutes"),
+        .count = td_opt_int(opts, "count"),
+        .title_phrases = td_opt_int(opts, "title_phrases"),
+        .keep_source = td_opt_bool(opts, "keep_source"),
+    };
+
+    if (st.minutes <= 0 || st.count < 0 || st.title_phrases < 1)
+        return td_error_set(err, "minutes and title_phrases must be positive, "
+                                 "count 0 or more");
+    if (lexicon_check_language(language, err) != 0)
+        return -1;
+    chapters_state *s = malloc(sizeof(*s));
+    if (s == NULL)
+        return td_error_set(err, "out of memory");
+    *s = st;
+    snprintf(s->language, sizeof(s->language), "%s", language);
+    if (stopwords_load(&s->stop, td_opt_path(opts, "stopwords"), err) != 0) {
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static void fini(void *state)
+{
+    chapters_state *st = state;
+    stopwords_free(&st->stop);
+    free(st);
+}
+
+/* ---- chapters the source has ------------------------------------------------- */
+
+/* Where the speech after heading h starts, or the heading's own time. */
+static td_ms heading_start(const td_doc *doc, size_t h)
+{
+    for (size_t i = h + 1; i < td_doc_segment_count(doc); i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        if (td_segment_kind(s) == TD_SEG_HEADING)
+            break;
+        if (td_segment_kind(s) == TD_SEG_SPEECH && td_segment_start(s) >= 0)
+            return td_segment_start(s);
+    }
+    return td_segment_start(td_doc_segment(doc, h));
+}
+
+/* Adds a chapter per heading segment; returns how many, or -ENOMEM. */
+static long chapters_from_headings(td_doc *doc)
+{
+    long n = 0;
+    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        size_t len;
+        const char *title = td_segment_text(s, &len);
+        if (td_segment_kind(s) != TD_SEG_HEADING)
+            continue;
+        if (td_doc_add_chapter(doc, heading_start(doc, i), title, len) != 0)
+            return -ENOMEM;
+        n++;
+    }
+    return n;
+}
+
+/* ---- blocks -------------------------------------------------------------------- */
+
+/* Groups sentences into blocks; a question or a new turn starts one. */
+static int make_blocks(text *t)
+{
+    t->blocks = malloc((t->ss.n ? t->ss.n : 1) * sizeof(*t->blocks));
+    if (t->blocks == NULL)
+        return -ENOMEM;
+    size_t words = 0;
+    for (size_t i = 0; i < t->ss.n; i++) {
+        const sentence *s = &t->ss.v[i];
+        if (t->nblocks == 0 || words >= BLOCK_WORDS || s->question || s->turn_start) {
+            t->blocks[t->nblocks++] = (block){ (uint32_t)i, (uint32_t)t->first[i],
+                                               (uint32_t)t->first[i], s->question };
+            words = 0;
+        }
+        t->blocks[t->nblocks - 1].to = (uint32_t)t->first[i + 1];
+        words += s->words;
+    }
+    return 0;
+}
+
+/* How many chapters: count, or one per `minutes` of talk (or of words). */
+static size_t chapter_count(const chapters_state *st, const td_doc *doc, const text *t)
+{
+    if (st->count > 0)
+        return (size_t)st->count;
+    td_ms last = TD_TIME_UNKNOWN;
+    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        td_ms end = td_segment_end(s) > td_segment_start(s) ? td_segment_end(s)
+                                                            : td_segment_start(s);
+        if (end > last)
+            last = end;
+    }
+    double minutes = last / 60000.0;
+    if (last <= 0) {
+        size_t words = 0;
+        for (size_t i = 0; i < t->ss.n; i++)
+            words += t->ss.v[i].words;
+        minutes = (double)words / WORDS_PER_MINUTE;
+    }
+    return (size_t)lround(minutes / st->minutes);
+}
+
+/* ---- segmentation ---------------------------------------------------------------- */
+
+typedef struct segmenter {
+    size_t n, k;            /* blocks, chapters */
+    size_t minlen, maxlen;  /* chapter length bounds, in blocks */
+    double *cost;           /* [i * maxlen + len - 1]: blocks i .. i+len-1 */
+} segmenter;
+
+/*
+ * The description length of every chapter that fits the bounds: with m
+ * words seen so far and c of them the next word w, w costs
+ * ln(m + ALPHA V) - ln(c + ALPHA).  Logarithms come from two tables.
+ */
+static int chapter_costs(segmenter *sg, const text *t)
+{
+    size_t total = t->tk.n, V = t->terms ? t->terms : 1;
+    double *lg_count = malloc((total + 1) * sizeof(double));
+    double *lg_seen = malloc((total + 1) * sizeof(double));
+    uint32_t *count = calloc(V, sizeof(uint32_t));
+    sg->cost = malloc(sg->n * sg->maxlen * sizeof(double));
+    int rc = lg_count && lg_seen && count && sg->cost ? 0 : -ENOMEM;
+
+    for (size_t k = 0; rc == 0 && k <= total; k++) {
+        lg_count[k] = log((double)k + ALPHA);
+        lg_seen[k] = log((double)k + ALPHA * (double)V);
+    }
+    for (size_t i = 0; rc == 0 && i < sg->n; i++) {
+        double c = 0;
+        size_t seen = 0, len;
+        for (len = 1; len <= sg->maxlen && i + len <= sg->n; len++) {
+            const block *b = &t->blocks[i + len - 1];
+            for (uint32_t k = b->from; k < b->to; k++) {
+                uint32_t w = t->tk.v[k].term;
+                c += lg_seen[seen++] - lg_count[count[w]++];
+            }
+            sg->cost[i * sg->maxlen + len - 1] = c;
+        }
+        for (uint32_t k = t->blocks[i].from; k < t->blocks[i + len - 2].to; k++)
+            count[t->tk.v[k].term] = 0;
+    }
+    free(lg_count);
+    free(lg_seen);
+    free(count);
+    return rc;
+}
+
+/*
+ * The k chapters of least total cost, by dynamic programming; writes the
+ * first block of each to starts (starts[0] is 0).
+ */
+static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
+{
+    size_t n = sg->n, k = sg->k;
+    double *best = malloc((k + 1) * (n + 1) * sizeof(double));
+    uint32_t *from = malloc((k + 1) * (n + 1) * sizeof(uint32_t));
+    if (best == NULL || from == NULL) {
+        free(best);
+        free(from);
+        return -ENOMEM;
+    }
+    for (size_t x = 0; x < (k + 1) * (n + 1); x++)
+        best[x] = INFINITY;
+    best[0] = 0;
+    for (size_t s = 1; s <= k; s++)
+        for (size_t j = sg->minlen; j <= n; j++) {
+            double *here = &best[s * (n + 1) + j];
+            for (size_t len = sg->minlen; len <= sg->maxlen && len <= j; len++) {
+                size_t i = j - len;
+                double before = best[(s - 1) * (n + 1) + i];
+                if (before == INFINITY)
+                    continue;
+                double v = before + sg->cost[i * sg->maxlen + len - 1] -
+                           (i > 0 && t->blocks[i].question ? QUESTION_BONUS : 0);
+                if (v < *here) {
+                    *here = v;
+                    from[s * (n + 1) + j] = (uint32_t)i;
+                }
+            }
+        }
+    int rc = best[k * (n + 1) + n] == INFINITY ? -EINVAL : 0;
+    for (size_t s = k, j = n; rc == 0 && s > 0; s--) {
+        j = from[s * (n + 1) + j];
+        starts[s - 1] = (uint32_t)j;
+    }
+    free(best);
+    free(from);
+    return rc;
+}
+
+/* ---- titles -------------------------------------------------------------------------- */
+
+/* Counts the phrases of chapters [c] in pt, group c; all of them when c < 0. */
+static int count_phrases(phrases *pt, const text *t, const uint32_t *starts,
+                         size_t k, long only)
+{
+    for (size_t c = 0; c < k; c++) {
+        if (only >= 0 && (size_t)only != c)
+            continue;
+        size_t from = t->blocks[starts[c]].sentence;
+        size_t to = c + 1 < k ? t->blocks[starts[c + 1]].sentence : t->ss.n;
+        for (size_t i = from; i < to; i++)
+            if (phrases_add(pt, t->tk.v + t->first[i], t->first[i + 1] - t->first[i],
+                            sentence_text(&t->ss, i), 1.0, (uint32_t)c, false) != 0)
+                return -ENOMEM;
+    }
+    return 0;
+}
+
+/* "Key phrase, other phrase": the chapter's phrases, first letter capital. */
+static int write_title(td_buf *title, const phrases *local, const uint32_t *picked,
+                       long n, size_t chapter)
+{
+    td_buf_reset(title);
+    for (long p = 0; p < n; p++) {
+        const phrase *ph = &local->v[picked[p]];
+        if ((p > 0 && td_buf_append(title, ", ", 2) != 0) ||
+            td_buf_append(title, ph->surface, ph->surface_len) != 0)
+            return -ENOMEM;
+    }
+    if (n <= 0)
+        return td_buf_printf(title, "Part %zu", chapter + 1);
+    int32_t cp;
+    int len = td_utf8_decode(title->data, title->len, &cp);
+    char up[4];
+    if (len > 0 && td_utf8_encode(utf8proc_toupper(cp), up) == len)
+        memcpy(title->data, up, (size_t)len);
+    return 0;
+}
+
+/* Scores chapter phrases: count x words x ln(1 + chapters / chapters with it). */
+static void score_local(const phrases *local, const phrases *global, size_t k,
+                        uint32_t min_count, double *score)
+{
+    for (size_t p = 0; p < local->n; p++) {
+        const phrase *ph = &local->v[p];
+        uint32_t g = phrases_find(global, ph->term, ph->n);
+        score[p] = ph->count >= min_count && g != UINT32_MAX
+                       ? ph->count * ph->n * log(1.0 + (double)k / global->v[g].groups)
+                       : 0;
+    }
+}
+
+static int add_chapters(const chapters_state *st, td_doc *doc, const text *t,
+                        const uint32_t *starts, size_t k)
+{
+    phrases global, local;
+    td_buf title = TD_BUF_INIT;
+    uint32_t picked[8];
+    size_t want = st->title_phrases < 8 ? (size_t)st->title_phrases : 8;
+    double *score = NULL;
+    int rc;
+
+    phrases_init(&global, PHRASE_MAX);
+    phrases_init(&local, PHRASE_MAX);
+    rc = count_phrases(&global, t, starts, k, -1);
+    for (size_t c = 0; rc == 0 && c < k; c++) {
+        phrases_reset(&local);
+        rc = count_phrases(&local, t, starts, k, (long)c);
+        double *grown = rc == 0 ? realloc(score, (local.n + 1) * sizeof(*score)) : NULL;
+        if (grown == NULL) {
+            rc = -ENOMEM;
+            break;
+        }
+        score = grown;
+        score_local(&local, &global, k, 2, score);
+        long n = phrases_pick(&local, score, want, picked);
+        if (n == 0) {
+            score_local(&local, &global, k, 1, score);
+            n = phrases_pick(&local, score, want, picked);
+        }
+        rc = n < 0 ? -ENOMEM : write_title(&title, &local, picked, n, c);
+        if (rc == 0)
+            rc = td_doc_add_chapter(doc, t->ss.v[t->blocks[starts[c]].sentence].start,
+                                    title.data, title.len);
+    }
+    free(score);
+    td_buf_free(&title);
+    phrases_free(&global);
+    phrases_free(&local);
+    return rc;
+}
+
+static int segment(const chapters_state *st, td_doc *doc, text *t)
+{
+    segmenter sg = { .n = t->nblocks, .k = chapter_count(st, doc, t) };
+    if (sg.k > sg.n / 2)
+        sg.k = sg.n / 2;
+    if (sg.k < 2)
+        return 0;
+    sg.maxlen = 3 * sg.n / sg.k + 1;
+    if (sg.maxlen > sg.n)
+        sg.maxlen = sg.n;
+    sg.minlen = sg.n / (4 * sg.k) > 1 ? sg.n / (4 * sg.k) : 1;
+
+    uint32_t *starts = malloc(sg.k * sizeof(*starts));
+    int rc = starts ? chapter_costs(&sg, t) : -ENOMEM;
+    if (rc == 0)
+        rc = best_split(&sg, t, starts);
+    if (rc == 0)
+        rc = add_chapters(st, doc, t, starts, sg.k);
+    if (rc == 0)
+        td_doc_count_change(doc, "found", (long)sg.k);
+    free(sg.cost);
+    free(starts);
+    return rc;
+}
+
+static int run(void *state, td_doc *doc, td_error *err)
+{
+    chapters_state *st = state;
+    text t = { 0 };
+    lexicon *lx = NULL;
+    int rc = 0;
+
+    if (st->keep_source && td_doc_chapter_count(doc) > 0) {
+        td_doc_count_change(doc, "kept", (long)td_doc_chapter_count(doc));
+        return 0;
+    }
+    if (st->keep_source) {
+        long n = chapters_from_headings(doc);
+        if (n != 0) {
+            td_doc_count_change(doc, "from_headings", n);
+            return n < 0 ? td_error_set(err, "out of memory") : 0;
+        }
+    }
+    td_doc_clear_chapters(doc);
+    lx = lexicon_new(&st->stop, st->language);
+    rc = lx ? sentences_split(&t.ss, doc) : -ENOMEM;
+    if (rc == 0 && t.ss.n > 0) {
+        t.first = malloc((t.ss.n + 1) * sizeof(*t.first));
+        rc = t.first ? lexicon_tokenize_sentences(lx, &t.ss, &t.tk, t.first) : -ENOMEM;
+        t.terms = lexicon_term_count(lx);
+        if (rc == 0)
+            rc = make_blocks(&t);
+        if (rc == 0)
+            rc = segment(st, doc, &t);
+    }
+    free(t.blocks);
+    free(t.first);
+    tokens_free(&t.tk);
+    sentences_free(&t.ss);
+    lexicon_free(lx);
+    return rc ? td_error_set(err, "out of memory") : 0;
+}
+
+static const td_plugin chapters = {
+    .abi = TD_PLUGIN_ABI,
+    .kind = TD_SUMMARIZER,
+    .name = "chapters",
+    .version = "1.0",
+    .summary = "chapters: the source's headings, else topic segmentation titled by key phrases",
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .run = run,
+};
+
+TD_PLUGIN_DEFINE(chapters)
