@@ -207,12 +207,32 @@ typedef struct neighbour {
     uint32_t j;
 } neighbour;
 
-static int by_sim_desc(const void *a, const void *b)
+/* Keeps the NEIGHBOURS most similar in a min-heap (the least on top). */
+static void keep_best(neighbour *heap, size_t *n, neighbour c)
 {
-    const neighbour *x = a, *y = b;
-    if (x->sim != y->sim)
-        return x->sim < y->sim ? 1 : -1;
-    return x->j < y->j ? -1 : x->j > y->j;
+    size_t i;
+    if (*n < NEIGHBOURS) {
+        /* Sift up. */
+        for (i = (*n)++; i > 0 && heap[(i - 1) / 2].sim > c.sim; i = (i - 1) / 2)
+            heap[i] = heap[(i - 1) / 2];
+        heap[i] = c;
+        return;
+    }
+    if (c.sim <= heap[0].sim)
+        return;
+    /* Replace the least and sift down. */
+    for (i = 0;;) {
+        size_t k = 2 * i + 1;
+        if (k >= *n)
+            break;
+        if (k + 1 < *n && heap[k + 1].sim < heap[k].sim)
+            k++;
+        if (heap[k].sim >= c.sim)
+            break;
+        heap[i] = heap[k];
+        i = k;
+    }
+    heap[i] = c;
 }
 
 /*
@@ -222,12 +242,13 @@ static int by_sim_desc(const void *a, const void *b)
 static int build_edges(ranker *r)
 {
     double *acc = calloc(r->n, sizeof(*acc));
-    neighbour *touched = malloc(r->n * sizeof(*touched));
+    uint32_t *touched = malloc(r->n * sizeof(*touched));
+    neighbour best[NEIGHBOURS];
     size_t edges = 0;
     int rc = acc && touched ? matrix_alloc(&r->edge, r->n, r->n * NEIGHBOURS) : -ENOMEM;
 
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
-        size_t nt = 0;
+        size_t nt = 0, nb = 0;
         for (size_t e = r->vec.row[i]; e < r->vec.row[i + 1]; e++) {
             uint32_t t = r->vec.col[e];
             if (r->post.row[t + 1] - r->post.row[t] > POSTING_CAP)
@@ -237,19 +258,19 @@ static int build_edges(ranker *r)
                 if (j == i)
                     continue;
                 if (acc[j] == 0)
-                    touched[nt++].j = j;
+                    touched[nt++] = j;
                 acc[j] += (double)r->vec.val[e] * r->post.val[p];
             }
         }
         for (size_t k = 0; k < nt; k++) {
-            touched[k].sim = acc[touched[k].j];
-            acc[touched[k].j] = 0;
+            if (acc[touched[k]] >= MIN_SIMILARITY)
+                keep_best(best, &nb, (neighbour){ acc[touched[k]], touched[k] });
+            acc[touched[k]] = 0;
         }
-        qsort(touched, nt, sizeof(*touched), by_sim_desc);
         r->edge.row[i] = edges;
-        for (size_t k = 0; k < nt && k < NEIGHBOURS && touched[k].sim >= MIN_SIMILARITY; k++) {
-            r->edge.col[edges] = touched[k].j;
-            r->edge.val[edges++] = (float)touched[k].sim;
+        for (size_t k = 0; k < nb; k++) {
+            r->edge.col[edges] = best[k].j;
+            r->edge.val[edges++] = (float)best[k].sim;
         }
     }
     if (rc == 0)

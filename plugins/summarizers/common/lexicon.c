@@ -20,10 +20,27 @@ struct lexicon {
     strtab terms;           /* stem -> term id */
 };
 
+/* The code point at s: ASCII directly, the rest through td_utf8_decode. */
+static inline int decode(const char *s, size_t len, int32_t *cp)
+{
+    if ((unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
+    int k = td_utf8_decode(s, len, cp);
+    return k > 0 ? k : 1;
+}
+
 /* Appends cp to a word buffer, lower-cased and with ’ as '; false when full. */
 static bool put_lower(char *w, size_t *n, int32_t cp)
 {
     char enc[4];
+    if (cp < 0x80) {
+        if (*n + 1 > LEX_MAX_WORD)
+            return false;
+        w[(*n)++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp);
+        return true;
+    }
     if (cp == 0x2019)
         cp = '\'';
     int k = td_utf8_encode(utf8proc_tolower(cp), enc);
@@ -182,9 +199,7 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 
     while (i < len) {
         int32_t cp;
-        int k = td_utf8_decode(text + i, len - i, &cp);
-        if (k <= 0)
-            k = 1;
+        int k = decode(text + i, len - i, &cp);
         if (!is_word_cp(cp)) {
             /* A hyphen keeps "open-source" one phrase; anything else breaks. */
             if (!is_space_cp(cp) && cp != '-')
@@ -197,14 +212,11 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         size_t start = i, n = 0;
         bool fits = true, letters = false;
         while (i < len) {
-            k = td_utf8_decode(text + i, len - i, &cp);
-            if (k <= 0)
-                break;
+            k = decode(text + i, len - i, &cp);
             if (cp == '\'' || cp == 0x2019) {
                 int32_t next;
                 size_t j = i + (size_t)k;
-                if (j >= len || td_utf8_decode(text + j, len - j, &next) <= 0 ||
-                    !is_word_cp(next))
+                if (j >= len || (decode(text + j, len - j, &next), !is_word_cp(next)))
                     break;
             } else if (!is_word_cp(cp)) {
                 break;
