@@ -6,7 +6,8 @@
  * A turn is a run of speech segments of one speaker (events and headings
  * between them do not end it).  Its talk time runs from its start to the
  * end of its last segment, or to the next turn's start when segments have
- * no end; a last turn with neither is timed at the transcript's own rate.
+ * no end; a last segment with neither lasts its words at the transcript's
+ * own pace.
  * Shares are of talk time, or of words when the source has no times, in
  * tenths of a percent that add up to exactly 100.
  */
@@ -41,19 +42,51 @@ static tally *slot(figures *f, int speaker)
     return i < f->nwho ? &f->who[i] : &f->who[0];
 }
 
-/* A turn's end: its last segment's end, capped by the next turn's start. */
-static td_ms turn_end(td_ms last_end, td_ms next_start)
+/*
+ * The transcript's pace in milliseconds a word, from the first start to
+ * the last, for segments whose end nobody wrote down; 0 when unknown.
+ */
+static double ms_per_word(const td_doc *doc)
 {
-    if (last_end >= 0 && next_start >= 0)
-        return last_end < next_start ? last_end : next_start;
-    return last_end >= 0 ? last_end : next_start;
+    td_ms first = TD_TIME_UNKNOWN, last = TD_TIME_UNKNOWN;
+    size_t words = 0, last_words = 0;
+    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+        const td_segment *s = td_doc_segment(doc, i);
+        size_t len;
+        const char *text = td_segment_text(s, &len);
+        if (td_segment_kind(s) != TD_SEG_SPEECH || td_segment_start(s) < 0)
+            continue;
+        if (first < 0)
+            first = td_segment_start(s);
+        last = td_segment_start(s);
+        words += last_words;
+        last_words = td_text_word_count(text, len);
+    }
+    return words > 0 && last > first ? (double)(last - first) / (double)words : 0;
+}
+
+/* Where a turn ends: its last segment's end (no later than the next
+ * turn's start), the next turn's start, or its last segment's start plus
+ * that segment's words at the transcript's pace. */
+static td_ms turn_end(td_ms last_end, td_ms next_start, td_ms last_start,
+                      size_t last_words, double pace)
+{
+    if (last_end >= 0)
+        return next_start >= 0 && next_start < last_end ? next_start : last_end;
+    if (next_start >= 0)
+        return next_start;
+    if (last_start >= 0)
+        return last_start + (td_ms)((double)last_words * pace);
+    return TD_TIME_UNKNOWN;
 }
 
 /* Segments, words, events and turns with their talk time. */
 static void count_segments(const td_doc *doc, figures *f)
 {
-    size_t n = td_doc_segment_count(doc), turn_words = 0, timed_words = 0;
-    td_ms turn_start = TD_TIME_UNKNOWN, last_end = TD_TIME_UNKNOWN, timed_ms = 0;
+    size_t n = td_doc_segment_count(doc), last_words = 0;
+    td_ms turn_start = TD_TIME_UNKNOWN, last_end = TD_TIME_UNKNOWN;
+    td_ms last_start = TD_TIME_UNKNOWN;
+    double pace = ms_per_word(doc);
     int speaker = TD_NO_SPEAKER;
     tally *open = NULL;
 
@@ -73,14 +106,9 @@ static void count_segments(const td_doc *doc, figures *f)
             continue;
         /* A new turn (or the end): time the one before. */
         if (open && (s == NULL || td_segment_speaker(s) != speaker)) {
-            td_ms end_at = turn_end(last_end, start);
+            td_ms end_at = turn_end(last_end, start, last_start, last_words, pace);
             if (turn_start >= 0 && end_at >= turn_start) {
                 open->talk += end_at - turn_start;
-                open->timed = true;
-                timed_ms += end_at - turn_start;
-                timed_words += turn_words;
-            } else if (turn_start >= 0 && s == NULL && timed_words > 0) {
-                open->talk += (td_ms)((double)turn_words * timed_ms / timed_words);
                 open->timed = true;
             }
             open = NULL;
@@ -96,13 +124,13 @@ static void count_segments(const td_doc *doc, figures *f)
             open->turns++;
             f->turns++;
             turn_start = start;
-            turn_words = 0;
         }
         open->words += words;
-        turn_words += words;
         f->words += words;
         f->segments++;
         last_end = end;
+        last_start = start;
+        last_words = words;
     }
 }
 
