@@ -124,13 +124,17 @@ def throughput(build, conf, tmp, copies, jobs):
     if p.returncode != 0:
         raise SystemExit(p.stderr)
     ours_mbs = nbytes * copies / 1e6 / ours
-    peer_mbs = nbytes / 1e6 / peer
+    # The peer times its own loop (no interpreter start, no imports): the
+    # ratio is taken against that, its best figure.
+    peer_mbs = float(p.stdout.split()[-2])
     return {"files": [f.name for f in files],
             "skipped": sorted(f.name for f in SEEDS.glob("*.txt") if f not in files),
             "bytes": nbytes, "copies": copies, "jobs": jobs,
             "transcriptd_s": ours, "transcriptd_mb_s": ours_mbs,
-            "peer_s": peer, "peer_mb_s": peer_mbs, "peer_says": p.stdout.strip(),
-            "ratio": ours_mbs / peer_mbs}
+            "peer_wall_s": peer, "peer_wall_mb_s": nbytes / 1e6 / peer,
+            "peer_mb_s": peer_mbs, "peer_says": p.stdout.strip(),
+            "ratio": ours_mbs / peer_mbs,
+            "ratio_wall": ours_mbs / (nbytes / 1e6 / peer)}
 
 
 def three_hours(build, conf, tmp, runs, jobs):
@@ -176,8 +180,10 @@ def main():
           + (f" (no parser in this build for: {', '.join(t['skipped'])})" if t["skipped"] else ""))
     print(f"transcriptd  {t['copies']} x corpus, -j {t['jobs']}: {t['transcriptd_s']:.3f} s "
           f"= {t['transcriptd_mb_s']:.2f} MB/s")
-    print(f"peer.py      1 x corpus: {t['peer_s']:.3f} s = {t['peer_mb_s']:.3f} MB/s")
-    print(f"ratio        {t['ratio']:.0f}x (target >= 100x)")
+    print(f"peer.py      1 x corpus: says \"{t['peer_says']}\"; "
+          f"{t['peer_wall_s']:.3f} s with start-up = {t['peer_wall_mb_s']:.3f} MB/s")
+    print(f"ratio        {t['ratio']:.1f}x against the peer's own figure, "
+          f"{t['ratio_wall']:.1f}x against its wall time (target >= 100x)")
     print(f"3-hour synthetic: {h['words']} words, {h['segments']} caption lines, "
           f"{h['bytes'] / 1e3:.0f} kB: best {h['best_ms']:.1f} ms, median "
           f"{h['median_ms']:.1f} ms over {h['runs']} runs (target < 200 ms)")

@@ -25,9 +25,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "common/lexicon.h"
+#include "common/analysis.h"
 #include "common/phrases.h"
-#include "common/sentences.h"
 
 #define BLOCK_WORDS 25
 #define ALPHA 0.2               /* Dirichlet prior of each chapter's model */
@@ -61,9 +60,9 @@ typedef struct block {
 } block;
 
 typedef struct text {
-    sentences ss;
-    tokens tk;
-    size_t *first;          /* sentence -> its first token */
+    const sentences *ss;
+    const tokens *tk;
+    const size_t *first;    /* sentence -> its first token */
     block *blocks;
     size_t nblocks;
     size_t terms;
@@ -141,12 +140,12 @@ static long chapters_from_headings(td_doc *doc)
 /* Groups sentences into blocks; a question or a new turn starts one. */
 static int make_blocks(text *t)
 {
-    t->blocks = malloc((t->ss.n ? t->ss.n : 1) * sizeof(*t->blocks));
+    t->blocks = malloc((t->ss->n ? t->ss->n : 1) * sizeof(*t->blocks));
     if (t->blocks == NULL)
         return -ENOMEM;
     size_t words = 0;
-    for (size_t i = 0; i < t->ss.n; i++) {
-        const sentence *s = &t->ss.v[i];
+    for (size_t i = 0; i < t->ss->n; i++) {
+        const sentence *s = &t->ss->v[i];
         if (t->nblocks == 0 || words >= BLOCK_WORDS || s->question || s->turn_start) {
             t->blocks[t->nblocks++] = (block){ (uint32_t)i, (uint32_t)t->first[i],
                                                (uint32_t)t->first[i], s->question };
@@ -174,8 +173,8 @@ static size_t chapter_count(const chapters_state *st, const td_doc *doc, const t
     double minutes = last / 60000.0;
     if (last <= 0) {
         size_t words = 0;
-        for (size_t i = 0; i < t->ss.n; i++)
-            words += t->ss.v[i].words;
+        for (size_t i = 0; i < t->ss->n; i++)
+            words += t->ss->v[i].words;
         minutes = (double)words / WORDS_PER_MINUTE;
     }
     return (size_t)lround(minutes / st->minutes);
@@ -186,7 +185,7 @@ static size_t chapter_count(const chapters_state *st, const td_doc *doc, const t
 typedef struct segmenter {
     size_t n, k;            /* blocks, chapters */
     size_t minlen, maxlen;  /* chapter length bounds, in blocks */
-    double *cost;           /* [i * maxlen + len - 1]: blocks i .. i+len-1 */
+    double *cost;           /* [j * maxlen + len - 1]: blocks j-len .. j-1 */
 } segmenter;
 
 /*
@@ -196,11 +195,11 @@ typedef struct segmenter {
  */
 static int chapter_costs(segmenter *sg, const text *t)
 {
-    size_t total = t->tk.n, V = t->terms ? t->terms : 1;
+    size_t total = t->tk->n, V = t->terms ? t->terms : 1;
     double *lg_count = malloc((total + 1) * sizeof(double));
     double *lg_seen = malloc((total + 1) * sizeof(double));
     uint32_t *count = calloc(V, sizeof(uint32_t));
-    sg->cost = malloc(sg->n * sg->maxlen * sizeof(double));
+    sg->cost = malloc((sg->n + 1) * sg->maxlen * sizeof(double));
     int rc = lg_count && lg_seen && count && sg->cost ? 0 : -ENOMEM;
 
     for (size_t k = 0; rc == 0 && k <= total; k++) {
@@ -213,13 +212,13 @@ static int chapter_costs(segmenter *sg, const text *t)
         for (len = 1; len <= sg->maxlen && i + len <= sg->n; len++) {
             const block *b = &t->blocks[i + len - 1];
             for (uint32_t k = b->from; k < b->to; k++) {
-                uint32_t w = t->tk.v[k].term;
+                uint32_t w = t->tk->v[k].term;
                 c += lg_seen[seen++] - lg_count[count[w]++];
             }
-            sg->cost[i * sg->maxlen + len - 1] = c;
+            sg->cost[(i + len) * sg->maxlen + len - 1] = c;
         }
         for (uint32_t k = t->blocks[i].from; k < t->blocks[i + len - 2].to; k++)
-            count[t->tk.v[k].term] = 0;
+            count[t->tk->v[k].term] = 0;
     }
     free(lg_count);
     free(lg_seen);
@@ -229,43 +228,57 @@ static int chapter_costs(segmenter *sg, const text *t)
 
 /*
  * The k chapters of least total cost, by dynamic programming; writes the
- * first block of each to starts (starts[0] is 0).
+ * first block of each to starts (starts[0] is 0).  Chapter s may only end
+ * where the chapters before and after it can still fit the bounds.
  */
 static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
 {
-    size_t n = sg->n, k = sg->k;
-    double *best = malloc((k + 1) * (n + 1) * sizeof(double));
+    size_t n = sg->n, k = sg->k, lo_len = sg->minlen, hi_len = sg->maxlen;
+    double *prev = malloc((n + 1) * sizeof(double)), *cur = malloc((n + 1) * sizeof(double));
+    double *bonus = malloc((n + 1) * sizeof(double));
     uint32_t *from = malloc((k + 1) * (n + 1) * sizeof(uint32_t));
-    if (best == NULL || from == NULL) {
-        free(best);
-        free(from);
-        return -ENOMEM;
+    int rc = prev && cur && bonus && from ? 0 : -ENOMEM;
+
+    for (size_t i = 0; rc == 0 && i <= n; i++) {
+        prev[i] = i == 0 ? 0 : INFINITY;
+        bonus[i] = i > 0 && i < n && t->blocks[i].question ? QUESTION_BONUS : 0;
     }
-    for (size_t x = 0; x < (k + 1) * (n + 1); x++)
-        best[x] = INFINITY;
-    best[0] = 0;
-    for (size_t s = 1; s <= k; s++)
-        for (size_t j = sg->minlen; j <= n; j++) {
-            double *here = &best[s * (n + 1) + j];
-            for (size_t len = sg->minlen; len <= sg->maxlen && len <= j; len++) {
+    for (size_t s = 1; rc == 0 && s <= k; s++) {
+        size_t lo = s * lo_len, hi = s * hi_len < n ? s * hi_len : n;
+        if ((k - s) * hi_len < n && n - (k - s) * hi_len > lo)
+            lo = n - (k - s) * hi_len;
+        if (n - (k - s) * lo_len < hi)
+            hi = n - (k - s) * lo_len;
+        for (size_t j = 0; j <= n; j++)
+            cur[j] = INFINITY;
+        for (size_t j = lo; j <= hi; j++) {
+            const double *c = &sg->cost[j * hi_len];
+            double here = INFINITY;
+            uint32_t at = 0;
+            for (size_t len = lo_len; len <= hi_len && len <= j; len++) {
                 size_t i = j - len;
-                double before = best[(s - 1) * (n + 1) + i];
-                if (before == INFINITY)
-                    continue;
-                double v = before + sg->cost[i * sg->maxlen + len - 1] -
-                           (i > 0 && t->blocks[i].question ? QUESTION_BONUS : 0);
-                if (v < *here) {
-                    *here = v;
-                    from[s * (n + 1) + j] = (uint32_t)i;
+                double v = prev[i] + c[len - 1] - bonus[i];
+                if (v < here) {
+                    here = v;
+                    at = (uint32_t)i;
                 }
             }
+            cur[j] = here;
+            from[s * (n + 1) + j] = at;
         }
-    int rc = best[k * (n + 1) + n] == INFINITY ? -EINVAL : 0;
+        double *swap = prev;
+        prev = cur;
+        cur = swap;
+    }
+    if (rc == 0 && prev[n] == INFINITY)
+        rc = -EINVAL;
     for (size_t s = k, j = n; rc == 0 && s > 0; s--) {
         j = from[s * (n + 1) + j];
         starts[s - 1] = (uint32_t)j;
     }
-    free(best);
+    free(prev);
+    free(cur);
+    free(bonus);
     free(from);
     return rc;
 }
@@ -280,10 +293,10 @@ static int count_phrases(phrases *pt, const text *t, const uint32_t *starts,
         if (only >= 0 && (size_t)only != c)
             continue;
         size_t from = t->blocks[starts[c]].sentence;
-        size_t to = c + 1 < k ? t->blocks[starts[c + 1]].sentence : t->ss.n;
+        size_t to = c + 1 < k ? t->blocks[starts[c + 1]].sentence : t->ss->n;
         for (size_t i = from; i < to; i++)
-            if (phrases_add(pt, t->tk.v + t->first[i], t->first[i + 1] - t->first[i],
-                            sentence_text(&t->ss, i), 1.0, (uint32_t)c, false) != 0)
+            if (phrases_add(pt, t->tk->v + t->first[i], t->first[i + 1] - t->first[i],
+                            sentence_text(t->ss, i), 1.0, (uint32_t)c, false) != 0)
                 return -ENOMEM;
     }
     return 0;
@@ -353,7 +366,7 @@ static int add_chapters(const chapters_state *st, td_doc *doc, const text *t,
         }
         rc = n < 0 ? -ENOMEM : write_title(&title, &local, picked, n, c);
         if (rc == 0)
-            rc = td_doc_add_chapter(doc, t->ss.v[t->blocks[starts[c]].sentence].start,
+            rc = td_doc_add_chapter(doc, t->ss->v[t->blocks[starts[c]].sentence].start,
                                     title.data, title.len);
     }
     free(score);
@@ -392,8 +405,6 @@ static int run(void *state, td_doc *doc, td_error *err)
 {
     chapters_state *st = state;
     text t = { 0 };
-    lexicon *lx = NULL;
-    int rc = 0;
 
     if (st->keep_source && td_doc_chapter_count(doc) > 0) {
         td_doc_count_change(doc, "kept", (long)td_doc_chapter_count(doc));
@@ -407,22 +418,18 @@ static int run(void *state, td_doc *doc, td_error *err)
         }
     }
     td_doc_clear_chapters(doc);
-    lx = lexicon_new(&st->stop, st->language);
-    rc = lx ? sentences_split(&t.ss, doc) : -ENOMEM;
-    if (rc == 0 && t.ss.n > 0) {
-        t.first = malloc((t.ss.n + 1) * sizeof(*t.first));
-        rc = t.first ? lexicon_tokenize_sentences(lx, &t.ss, &t.tk, t.first) : -ENOMEM;
-        t.terms = lexicon_term_count(lx);
-        if (rc == 0)
-            rc = make_blocks(&t);
+    doc_words *w = analysis_words(doc, &st->stop, st->language);
+    int rc = w ? 0 : -ENOMEM;
+    if (rc == 0 && w->ss->n > 0) {
+        t.ss = w->ss;
+        t.tk = &w->tk;
+        t.first = w->first;
+        t.terms = lexicon_term_count(w->lx);
+        rc = make_blocks(&t);
         if (rc == 0)
             rc = segment(st, doc, &t);
     }
     free(t.blocks);
-    free(t.first);
-    tokens_free(&t.tk);
-    sentences_free(&t.ss);
-    lexicon_free(lx);
     return rc ? td_error_set(err, "out of memory") : 0;
 }
 

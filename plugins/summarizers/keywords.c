@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/lexicon.h"
+#include "common/analysis.h"
 #include "common/phrases.h"
-#include "common/sentences.h"
 
 typedef struct keywords_state {
     stopwords stop;
@@ -131,24 +130,21 @@ static int add_keywords(td_doc *doc, const phrases *pt, size_t max)
 static int run(void *state, td_doc *doc, td_error *err)
 {
     keywords_state *st = state;
-    sentences ss = { 0 };
+    doc_words *w = analysis_words(doc, &st->stop, st->language);
     tokens tk = { 0 };
     phrases pt;
-    lexicon *lx = lexicon_new(&st->stop, st->language);
-    int rc = lx ? sentences_split(&ss, doc) : -ENOMEM;
+    int rc = w ? 0 : -ENOMEM;
 
     phrases_init(&pt, st->max_words);
     if (rc == 0)
-        rc = count_titles(doc, lx, &pt, &tk);
-    for (size_t i = 0; rc == 0 && i < ss.n; i++)
-        rc = count_text(lx, &pt, &tk, sentence_text(&ss, i), ss.v[i].len,
-                        position_weight(i, ss.n), false);
+        rc = count_titles(doc, w->lx, &pt, &tk);
+    for (size_t i = 0; rc == 0 && i < w->ss->n; i++)
+        rc = phrases_add(&pt, w->tk.v + w->first[i], w->first[i + 1] - w->first[i],
+                         sentence_text(w->ss, i), position_weight(i, w->ss->n), 0, false);
     if (rc == 0)
         rc = add_keywords(doc, &pt, st->count);
     phrases_free(&pt);
     tokens_free(&tk);
-    sentences_free(&ss);
-    lexicon_free(lx);
     return rc ? td_error_set(err, "out of memory") : 0;
 }
 

@@ -11,8 +11,8 @@
 
 #include <stdlib.h>
 
+#include "common/analysis.h"
 #include "common/questions.h"
-#include "common/sentences.h"
 
 static const td_option options[] = {
     { "min_words", TD_OPT_INT, "3", "shorter questions (\"Right?\") are left out" },
@@ -44,13 +44,11 @@ static json_t *question_json(const td_doc *doc, const question *q)
 static int run(void *state, td_doc *doc, td_error *err)
 {
     size_t min_words = (size_t)(intptr_t)state;
-    sentences ss = { 0 };
+    const sentences *ss = analysis_sentences(doc);
     question *q = NULL;
-    long n = sentences_split(&ss, doc);
+    long n = ss ? questions_find(doc, ss, min_words, &q) : -1;
     json_t *list = json_array();
 
-    if (n == 0)
-        n = questions_find(doc, &ss, min_words, &q);
     if (list == NULL)
         n = -1;
     for (long i = 0; i < n; i++)
@@ -64,7 +62,6 @@ static int run(void *state, td_doc *doc, td_error *err)
     }
     json_decref(list);
     free(q);
-    sentences_free(&ss);
     if (n < 0)
         return td_error_set(err, "out of memory");
     td_doc_count_change(doc, "questions", n);

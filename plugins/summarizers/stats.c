@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/analysis.h"
 #include "common/questions.h"
-#include "common/sentences.h"
 
 /* What one speaker (or the unattributed speech, slot 0) adds up to. */
 typedef struct tally {
@@ -43,10 +43,11 @@ static tally *slot(figures *f, int speaker)
 }
 
 /*
- * The transcript's pace in milliseconds a word, from the first start to
- * the last, for segments whose end nobody wrote down; 0 when unknown.
+ * The words of every segment, and the transcript's pace in milliseconds a
+ * word from the first start to the last, for segments whose end nobody
+ * wrote down (0 when unknown).
  */
-static double ms_per_word(const td_doc *doc)
+static double count_words(const td_doc *doc, size_t *words_of)
 {
     td_ms first = TD_TIME_UNKNOWN, last = TD_TIME_UNKNOWN;
     size_t words = 0, last_words = 0;
@@ -54,13 +55,17 @@ static double ms_per_word(const td_doc *doc)
         const td_segment *s = td_doc_segment(doc, i);
         size_t len;
         const char *text = td_segment_text(s, &len);
-        if (td_segment_kind(s) != TD_SEG_SPEECH || td_segment_start(s) < 0)
+        words_of[i] = 0;
+        if (td_segment_kind(s) != TD_SEG_SPEECH)
+            continue;
+        words_of[i] = td_text_word_count(text, len);
+        if (td_segment_start(s) < 0)
             continue;
         if (first < 0)
             first = td_segment_start(s);
         last = td_segment_start(s);
         words += last_words;
-        last_words = td_text_word_count(text, len);
+        last_words = words_of[i];
     }
     return words > 0 && last > first ? (double)(last - first) / (double)words : 0;
 }
@@ -81,12 +86,12 @@ static td_ms turn_end(td_ms last_end, td_ms next_start, td_ms last_start,
 }
 
 /* Segments, words, events and turns with their talk time. */
-static void count_segments(const td_doc *doc, figures *f)
+static void count_segments(const td_doc *doc, figures *f, size_t *words_of)
 {
     size_t n = td_doc_segment_count(doc), last_words = 0;
     td_ms turn_start = TD_TIME_UNKNOWN, last_end = TD_TIME_UNKNOWN;
     td_ms last_start = TD_TIME_UNKNOWN;
-    double pace = ms_per_word(doc);
+    double pace = count_words(doc, words_of);
     int speaker = TD_NO_SPEAKER;
     tally *open = NULL;
 
@@ -115,9 +120,7 @@ static void count_segments(const td_doc *doc, figures *f)
         }
         if (s == NULL)
             break;
-        size_t len;
-        const char *text = td_segment_text(s, &len);
-        size_t words = td_text_word_count(text, len);
+        size_t words = words_of[i];
         if (open == NULL) {
             speaker = td_segment_speaker(s);
             open = slot(f, speaker);
@@ -193,18 +196,15 @@ static json_t *speakers_json(const td_doc *doc, const figures *f)
     return arr;
 }
 
-static int count_questions(const td_doc *doc, figures *f)
+static int count_questions(td_doc *doc, figures *f)
 {
-    sentences ss = { 0 };
+    const sentences *ss = analysis_sentences(doc);
     question *q = NULL;
-    long n = sentences_split(&ss, doc);
-    if (n == 0)
-        n = questions_find(doc, &ss, QUESTION_MIN_WORDS, &q);
+    long n = ss ? questions_find(doc, ss, QUESTION_MIN_WORDS, &q) : -1;
     for (long i = 0; i < n; i++)
         slot(f, q[i].speaker)->questions++;
     f->questions = n > 0 ? (size_t)n : 0;
     free(q);
-    sentences_free(&ss);
     return n < 0 ? -1 : 0;
 }
 
@@ -213,14 +213,18 @@ static int run(void *state, td_doc *doc, td_error *err)
     figures f = { .nwho = td_doc_speaker_count(doc) + 1, .last = TD_TIME_UNKNOWN };
     (void)state;
 
+    size_t *words_of = malloc((td_doc_segment_count(doc) + 1) * sizeof(*words_of));
     f.who = calloc(f.nwho, sizeof(*f.who));
     f.events = json_object();
-    if (f.who == NULL || f.events == NULL || count_questions(doc, &f) != 0) {
+    if (words_of == NULL || f.who == NULL || f.events == NULL ||
+        count_questions(doc, &f) != 0) {
+        free(words_of);
         free(f.who);
         json_decref(f.events);
         return td_error_set(err, "out of memory");
     }
-    count_segments(doc, &f);
+    count_segments(doc, &f, words_of);
+    free(words_of);
     bool by_time = false;
     for (size_t i = 0; i < f.nwho; i++)
         by_time |= f.who[i].talk > 0;

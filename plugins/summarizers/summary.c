@@ -23,13 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/lexicon.h"
-#include "common/sentences.h"
+#include "common/analysis.h"
 
-#define POSTING_CAP 100
+#define POSTING_CAP 50
 #define NEIGHBOURS 20
-#define MIN_SIMILARITY 0.05
+#define MIN_SIMILARITY 0.1
 #define DAMPING 0.85
+#define TOLERANCE 1e-6         /* L1 change of the ranks to stop at, as networkx */
+#define MAX_ITERATIONS 100
 #define NEAR_DUPLICATE 0.7
 #define FULL_WORDS 20
 
@@ -236,47 +237,56 @@ static void keep_best(neighbour *heap, size_t *n, neighbour c)
 }
 
 /*
- * Each sentence's NEIGHBOURS most similar sentences, found by adding up
- * the products of shared terms along the postings of its rarer terms.
+ * Each sentence's NEIGHBOURS most similar sentences.  For each sentence,
+ * the postings of its rarer terms give the later sentences it shares
+ * them with, and the products of the shared terms' weights add up to the
+ * cosine; each similar pair goes to both sentences' heaps.
  */
 static int build_edges(ranker *r)
 {
     double *acc = calloc(r->n, sizeof(*acc));
     uint32_t *touched = malloc(r->n * sizeof(*touched));
-    neighbour best[NEIGHBOURS];
-    size_t edges = 0;
-    int rc = acc && touched ? matrix_alloc(&r->edge, r->n, r->n * NEIGHBOURS) : -ENOMEM;
+    neighbour *best = malloc(r->n * NEIGHBOURS * sizeof(*best));
+    size_t *nb = calloc(r->n, sizeof(*nb)), edges = 0;
+    int rc = acc && touched && best && nb ? matrix_alloc(&r->edge, r->n, r->n * NEIGHBOURS)
+                                          : -ENOMEM;
 
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
-        size_t nt = 0, nb = 0;
+        size_t nt = 0;
         for (size_t e = r->vec.row[i]; e < r->vec.row[i + 1]; e++) {
             uint32_t t = r->vec.col[e];
             if (r->post.row[t + 1] - r->post.row[t] > POSTING_CAP)
                 continue;
-            for (size_t p = r->post.row[t]; p < r->post.row[t + 1]; p++) {
-                uint32_t j = r->post.col[p];
-                if (j == i)
-                    continue;
+            /* Postings are in sentence order: the later ones are at the end. */
+            for (size_t p = r->post.row[t + 1]; p > r->post.row[t] && r->post.col[p - 1] > i; p--) {
+                uint32_t j = r->post.col[p - 1];
                 if (acc[j] == 0)
                     touched[nt++] = j;
-                acc[j] += (double)r->vec.val[e] * r->post.val[p];
+                acc[j] += (double)r->vec.val[e] * r->post.val[p - 1];
             }
         }
         for (size_t k = 0; k < nt; k++) {
-            if (acc[touched[k]] >= MIN_SIMILARITY)
-                keep_best(best, &nb, (neighbour){ acc[touched[k]], touched[k] });
-            acc[touched[k]] = 0;
+            uint32_t j = touched[k];
+            if (acc[j] >= MIN_SIMILARITY) {
+                keep_best(best + i * NEIGHBOURS, &nb[i], (neighbour){ acc[j], j });
+                keep_best(best + j * NEIGHBOURS, &nb[j], (neighbour){ acc[j], (uint32_t)i });
+            }
+            acc[j] = 0;
         }
+    }
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
         r->edge.row[i] = edges;
-        for (size_t k = 0; k < nb; k++) {
-            r->edge.col[edges] = best[k].j;
-            r->edge.val[edges++] = (float)best[k].sim;
+        for (size_t k = 0; k < nb[i]; k++) {
+            r->edge.col[edges] = best[i * NEIGHBOURS + k].j;
+            r->edge.val[edges++] = (float)best[i * NEIGHBOURS + k].sim;
         }
     }
     if (rc == 0)
         r->edge.row[r->n] = edges;
     free(acc);
     free(touched);
+    free(best);
+    free(nb);
     return rc;
 }
 
@@ -295,7 +305,7 @@ static int page_rank(ranker *r)
         for (size_t e = r->edge.row[i]; e < r->edge.row[i + 1]; e++)
             out[i] += r->edge.val[e];
     }
-    for (int iter = 0; iter < 100; iter++) {
+    for (int iter = 0; iter < MAX_ITERATIONS; iter++) {
         double dangling = 0, delta = 0;
         for (size_t i = 0; i < r->n; i++)
             if (out[i] == 0)
@@ -314,7 +324,7 @@ static int page_rank(ranker *r)
             delta += fabs(next[i] - r->rank[i]);
             r->rank[i] = next[i];
         }
-        if (delta < 1e-9)
+        if (delta < TOLERANCE)
             break;
     }
     free(out);
@@ -450,20 +460,14 @@ static int summarize(const summary_state *st, td_doc *doc, const sentences *ss,
 static int run(void *state, td_doc *doc, td_error *err)
 {
     summary_state *st = state;
-    sentences ss = { 0 };
-    tokens tk = { 0 };
+    doc_words *w = analysis_words(doc, &st->stop, st->language);
     ranker r = { 0 };
-    size_t *first = NULL;
-    lexicon *lx = lexicon_new(&st->stop, st->language);
-    int rc = lx ? sentences_split(&ss, doc) : -ENOMEM;
+    int rc = w ? 0 : -ENOMEM;
 
-    if (rc == 0 && ss.n > 0) {
-        first = malloc((ss.n + 1) * sizeof(*first));
-        rc = first ? lexicon_tokenize_sentences(lx, &ss, &tk, first) : -ENOMEM;
-        r.n = ss.n;
-        r.terms = lexicon_term_count(lx);
-        if (rc == 0)
-            rc = build_vectors(&r, &tk, first);
+    if (rc == 0 && w->ss->n > 0) {
+        r.n = w->ss->n;
+        r.terms = lexicon_term_count(w->lx);
+        rc = build_vectors(&r, &w->tk, w->first);
         if (rc == 0)
             rc = build_postings(&r);
         if (rc == 0)
@@ -471,13 +475,9 @@ static int run(void *state, td_doc *doc, td_error *err)
         if (rc == 0)
             rc = page_rank(&r);
         if (rc == 0)
-            rc = summarize(st, doc, &ss, &r);
+            rc = summarize(st, doc, w->ss, &r);
     }
     ranker_free(&r);
-    free(first);
-    tokens_free(&tk);
-    sentences_free(&ss);
-    lexicon_free(lx);
     return rc ? td_error_set(err, "out of memory") : 0;
 }
 

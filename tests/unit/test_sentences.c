@@ -1,6 +1,7 @@
 /* The sentences the summarizers read: split, joined, windowed, timed. */
 #include "harness.h"
 
+#include "common/analysis.h"
 #include "common/sentences.h"
 
 #include <string.h>
@@ -88,12 +89,66 @@ static void unpunctuated_text_in_windows(void **state)
     td_doc_free(doc);
 }
 
+/* Made once per document, made again when a segment changes. */
+static void analysis_is_shared_until_segments_change(void **state)
+{
+    (void)state;
+    td_error err;
+    stopwords sw;
+    td_doc *doc = th_doc("a", "x");
+    td_doc_add_segment(doc, 0, 1000, -1, TD_SEG_SPEECH, "Bees make honey. Boats sail.", TD_NTS);
+    assert_int_equal(stopwords_load(&sw, TD_SOURCE_DIR "/conf/stopwords-en.txt", &err), 0);
+    const sentences *ss = analysis_sentences(doc);
+    assert_non_null(ss);
+    assert_int_equal(ss->n, 2);
+    assert_ptr_equal(analysis_sentences(doc), ss);
+    doc_words *w = analysis_words(doc, &sw, "english");
+    assert_non_null(w);
+    assert_ptr_equal(w->ss, ss);
+    assert_int_equal(w->first[2], 4);           /* bees make honey boats sail: "make" stops */
+    assert_ptr_equal(analysis_words(doc, &sw, "english"), w);
+    /* Another stemmer is another analysis of the same sentences. */
+    doc_words *dutch = analysis_words(doc, &sw, "dutch");
+    assert_true(dutch != w && dutch->ss == ss);
+
+    td_segment_set_text(doc, td_doc_segment(doc, 0), "Bees make honey.", TD_NTS);
+    const sentences *again = analysis_sentences(doc);
+    assert_int_equal(again->n, 1);
+    doc_words *w2 = analysis_words(doc, &sw, "english");
+    assert_ptr_equal(w2->ss, again);
+    assert_int_equal(w2->first[1], 2);
+    td_doc_free(doc);
+    stopwords_free(&sw);
+}
+
+/* td_doc_attach(): one datum per key, freed with the document or when replaced. */
+static int freed;
+static void count_free(void *p) { freed += *(int *)p; }
+
+static void attach_replaces_and_frees(void **state)
+{
+    (void)state;
+    static int one = 1, ten = 10;
+    td_doc *doc = th_doc("a", "x");
+    assert_null(td_doc_attached(doc, "k"));
+    assert_int_equal(td_doc_attach(doc, "k", &one, count_free), 0);
+    assert_ptr_equal(td_doc_attached(doc, "k"), &one);
+    assert_int_equal(td_doc_attach(doc, "k", &ten, count_free), 0);
+    assert_int_equal(freed, 1);
+    assert_ptr_equal(td_doc_attached(doc, "k"), &ten);
+    assert_int_equal(td_doc_attach(doc, "other", &one, NULL), 0);
+    td_doc_free(doc);
+    assert_int_equal(freed, 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(splits_turns_at_marks),
         cmocka_unit_test(captions_join_and_headings_break),
         cmocka_unit_test(unpunctuated_text_in_windows),
+        cmocka_unit_test(analysis_is_shared_until_segments_change),
+        cmocka_unit_test(attach_replaces_and_frees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

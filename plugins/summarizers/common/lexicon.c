@@ -57,6 +57,7 @@ int stopwords_load(stopwords *sw, const char *path, td_error *err)
     char line[1024];
 
     memset(sw, 0, sizeof(*sw));
+    snprintf(sw->path, sizeof(sw->path), "%s", path);
     if (f == NULL)
         return td_error_set(err, "cannot read stop words %s: %s", path, strerror(errno));
     while (fgets(line, sizeof(line), f)) {

@@ -23,6 +23,7 @@
 
 typedef struct stopwords {
     strtab words;
+    char path[512];         /* where it was read: names it in shared keys */
 } stopwords;
 
 /*

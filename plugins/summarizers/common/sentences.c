@@ -20,6 +20,8 @@ typedef struct splitter {
     size_t npieces, cap;
     size_t cursor;          /* the piece the next sentence starts in */
     size_t pending;         /* where the open sentence starts in out->text */
+    size_t words;           /* words begun in out->text so far */
+    size_t pending_words;   /* ... when the open sentence began */
     int speaker;
     bool turn_start;
 } splitter;
@@ -117,8 +119,9 @@ static int push_windows(splitter *sp, size_t off, size_t len, size_t words)
     return 0;
 }
 
-/* Emits text [from, to) of the buffer as one sentence, or windows of it. */
-static int emit(splitter *sp, size_t from, size_t to)
+/* Emits text [from, to) of the buffer, of words words, as one sentence
+ * or as windows of it. */
+static int emit(splitter *sp, size_t from, size_t to, size_t words)
 {
     const char *t = sp->out->text.data;
     while (from < to && is_space(t[from]))
@@ -127,7 +130,6 @@ static int emit(splitter *sp, size_t from, size_t to)
         to--;
     if (from == to)
         return 0;
-    size_t words = td_text_word_count(t + from, to - from);
     if (words > SENTENCE_LONG)
         return push_windows(sp, from, to - from, words);
     return push_sentence(sp, from, to - from, words);
@@ -136,17 +138,25 @@ static int emit(splitter *sp, size_t from, size_t to)
 /* Ends the open sentence, if any. */
 static int close_open(splitter *sp)
 {
-    int rc = emit(sp, sp->pending, sp->out->text.len);
+    int rc = emit(sp, sp->pending, sp->out->text.len, sp->words - sp->pending_words);
     sp->pending = sp->out->text.len;
+    sp->pending_words = sp->words;
     return rc;
 }
 
-/* Splits the piece just appended at its sentence ends. */
+/*
+ * Splits the piece just appended at its sentence ends, counting words
+ * (runs of bytes other than ASCII white space) on the way.
+ */
 static int split_piece(splitter *sp, const piece *p)
 {
     const char *t = sp->out->text.data;
     size_t end = p->off + p->len;
+    bool after_space = true;
     for (size_t i = p->off; i < end; i++) {
+        bool space = is_space(t[i]);
+        sp->words += after_space && !space;
+        after_space = space;
         size_t m = end_mark_len(t + i, end - i);
         if (m == 0)
             continue;
@@ -162,9 +172,10 @@ static int split_piece(splitter *sp, const piece *p)
             if (r < end && t[r] >= 'a' && t[r] <= 'z')
                 continue;
         }
-        if (emit(sp, sp->pending, q) != 0)
+        if (emit(sp, sp->pending, q, sp->words - sp->pending_words) != 0)
             return -ENOMEM;
         sp->pending = q;
+        sp->pending_words = sp->words;
         i = q - 1;
     }
     return 0;
