@@ -285,36 +285,117 @@ static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
 
 /* ---- titles -------------------------------------------------------------------------- */
 
-/* Counts the phrases of chapters [c] in pt, group c; all of them when c < 0. */
-static int count_phrases(phrases *pt, const text *t, const uint32_t *starts,
-                         size_t k, long only)
+/* How many frequent phrases of each chapter compete for its title. */
+#define CANDIDATES 8
+
+/* A frequent phrase of a chapter. */
+typedef struct candidate {
+    uint32_t term[PHRASE_MAX];
+    uint32_t n, count, chapters;    /* chapters: how many have it as a candidate */
+    const char *surface;
+    uint32_t surface_len;
+} candidate;
+
+/* Gives the sentences of chapter c to phrases_add(), or to phrases_vote(). */
+static int each_sentence(phrases *pt, const text *t, const uint32_t *starts,
+                         size_t k, size_t c, bool vote)
 {
-    for (size_t c = 0; c < k; c++) {
-        if (only >= 0 && (size_t)only != c)
-            continue;
-        size_t from = t->blocks[starts[c]].sentence;
-        size_t to = c + 1 < k ? t->blocks[starts[c + 1]].sentence : t->ss->n;
-        for (size_t i = from; i < to; i++)
-            if (phrases_add(pt, t->tk->v + t->first[i], t->first[i + 1] - t->first[i],
-                            sentence_text(t->ss, i), 1.0, (uint32_t)c, false) != 0)
-                return -ENOMEM;
+    size_t from = t->blocks[starts[c]].sentence;
+    size_t to = c + 1 < k ? t->blocks[starts[c + 1]].sentence : t->ss->n;
+    for (size_t i = from; i < to; i++) {
+        const token *tok = t->tk->v + t->first[i];
+        size_t n = t->first[i + 1] - t->first[i];
+        const char *s = sentence_text(t->ss, i);
+        if ((vote ? phrases_vote(pt, tok, n, s, false)
+                  : phrases_add(pt, tok, n, s, 1.0, false)) != 0)
+            return -ENOMEM;
     }
     return 0;
 }
 
-/* "Key phrase, other phrase": the chapter's phrases, first letter capital. */
-static int write_title(td_buf *title, const phrases *local, const uint32_t *picked,
-                       long n, size_t chapter)
+/*
+ * Chapter c's CANDIDATES most frequent phrases (count x words; said twice
+ * at least when any is), none part of another.  Returns how many.
+ */
+static long chapter_candidates(phrases *local, const text *t, const uint32_t *starts,
+                               size_t k, size_t c, double **score, candidate *out)
 {
-    td_buf_reset(title);
-    for (long p = 0; p < n; p++) {
-        const phrase *ph = &local->v[picked[p]];
-        if ((p > 0 && td_buf_append(title, ", ", 2) != 0) ||
-            td_buf_append(title, ph->surface, ph->surface_len) != 0)
+    uint32_t picked[CANDIDATES];
+    long n = 0;
+
+    phrases_reset(local);
+    for (uint32_t len = 1; len <= PHRASE_MAX; len++) {
+        phrases_pass(local, len);
+        if (each_sentence(local, t, starts, k, c, false) != 0)
             return -ENOMEM;
     }
-    if (n <= 0)
+    double *grown = realloc(*score, (local->n + 1) * sizeof(**score));
+    if (grown == NULL)
+        return -ENOMEM;
+    *score = grown;
+    for (uint32_t min_count = 2; n == 0 && min_count >= 1; min_count--) {
+        for (size_t p = 0; p < local->n; p++)
+            grown[p] = local->v[p].count >= min_count
+                           ? (double)local->v[p].count * local->v[p].n : 0;
+        n = phrases_pick(local, grown, CANDIDATES, picked);
+        if (n < 0)
+            return n;
+    }
+    phrases_vote_begin(local, picked, (size_t)n);
+    if (each_sentence(local, t, starts, k, c, true) != 0)
+        return -ENOMEM;
+    for (long i = 0; i < n; i++) {
+        const phrase *ph = &local->v[picked[i]];
+        out[i] = (candidate){ .n = ph->n, .count = ph->count, .surface = ph->surface,
+                              .surface_len = ph->surface_len };
+        memcpy(out[i].term, ph->term, sizeof(out[i].term));
+    }
+    return n;
+}
+
+/* In how many chapters each candidate is a candidate too. */
+static void count_chapters(candidate *cand, const long *ncand, size_t k)
+{
+    for (size_t c = 0; c < k; c++)
+        for (long i = 0; i < ncand[c]; i++) {
+            candidate *x = &cand[c * CANDIDATES + i];
+            x->chapters = 0;
+            for (size_t d = 0; d < k; d++)
+                for (long j = 0; j < ncand[d]; j++) {
+                    const candidate *y = &cand[d * CANDIDATES + j];
+                    x->chapters += y->n == x->n &&
+                                   memcmp(y->term, x->term, x->n * sizeof(x->term[0])) == 0;
+                }
+        }
+}
+
+/*
+ * "Key phrase, other phrase": the candidates frequent in this chapter and
+ * rare as candidates of the others (count x words x ln(1 + k / chapters)),
+ * first letter capital.
+ */
+static int write_title(td_buf *title, candidate *cand, long n, size_t want,
+                       size_t k, size_t chapter)
+{
+    td_buf_reset(title);
+    if (n == 0)
         return td_buf_printf(title, "Part %zu", chapter + 1);
+    for (size_t w = 0; w < want && w < (size_t)n; w++) {
+        long best = -1;
+        double best_score = 0;
+        for (long i = 0; i < n; i++) {
+            double sc = (double)cand[i].count * cand[i].n *
+                        log(1.0 + (double)k / cand[i].chapters);
+            if (cand[i].surface != NULL && (best < 0 || sc > best_score)) {
+                best = i;
+                best_score = sc;
+            }
+        }
+        if ((w > 0 && td_buf_append(title, ", ", 2) != 0) ||
+            td_buf_append(title, cand[best].surface, cand[best].surface_len) != 0)
+            return -ENOMEM;
+        cand[best].surface = NULL;
+    }
     int32_t cp;
     int len = td_utf8_decode(title->data, title->len, &cp);
     char up[4];
@@ -323,55 +404,36 @@ static int write_title(td_buf *title, const phrases *local, const uint32_t *pick
     return 0;
 }
 
-/* Scores chapter phrases: count x words x ln(1 + chapters / chapters with it). */
-static void score_local(const phrases *local, const phrases *global, size_t k,
-                        uint32_t min_count, double *score)
-{
-    for (size_t p = 0; p < local->n; p++) {
-        const phrase *ph = &local->v[p];
-        uint32_t g = phrases_find(global, ph->term, ph->n);
-        score[p] = ph->count >= min_count && g != UINT32_MAX
-                       ? ph->count * ph->n * log(1.0 + (double)k / global->v[g].groups)
-                       : 0;
-    }
-}
-
 static int add_chapters(const chapters_state *st, td_doc *doc, const text *t,
                         const uint32_t *starts, size_t k)
 {
-    phrases global, local;
+    phrases local;
     td_buf title = TD_BUF_INIT;
-    uint32_t picked[8];
-    size_t want = st->title_phrases < 8 ? (size_t)st->title_phrases : 8;
+    candidate *cand = malloc(k * CANDIDATES * sizeof(*cand));
+    long *ncand = calloc(k, sizeof(*ncand));
     double *score = NULL;
-    int rc;
+    int rc = cand && ncand ? 0 : -ENOMEM;
 
-    phrases_init(&global, PHRASE_MAX);
     phrases_init(&local, PHRASE_MAX);
-    rc = count_phrases(&global, t, starts, k, -1);
     for (size_t c = 0; rc == 0 && c < k; c++) {
-        phrases_reset(&local);
-        rc = count_phrases(&local, t, starts, k, (long)c);
-        double *grown = rc == 0 ? realloc(score, (local.n + 1) * sizeof(*score)) : NULL;
-        if (grown == NULL) {
+        ncand[c] = chapter_candidates(&local, t, starts, k, c, &score,
+                                      cand + c * CANDIDATES);
+        if (ncand[c] < 0)
             rc = -ENOMEM;
-            break;
-        }
-        score = grown;
-        score_local(&local, &global, k, 2, score);
-        long n = phrases_pick(&local, score, want, picked);
-        if (n == 0) {
-            score_local(&local, &global, k, 1, score);
-            n = phrases_pick(&local, score, want, picked);
-        }
-        rc = n < 0 ? -ENOMEM : write_title(&title, &local, picked, n, c);
+    }
+    if (rc == 0)
+        count_chapters(cand, ncand, k);
+    for (size_t c = 0; rc == 0 && c < k; c++) {
+        rc = write_title(&title, cand + c * CANDIDATES, ncand[c],
+                         (size_t)st->title_phrases, k, c);
         if (rc == 0)
             rc = td_doc_add_chapter(doc, t->ss->v[t->blocks[starts[c]].sentence].start,
                                     title.data, title.len);
     }
     free(score);
+    free(cand);
+    free(ncand);
     td_buf_free(&title);
-    phrases_free(&global);
     phrases_free(&local);
     return rc;
 }

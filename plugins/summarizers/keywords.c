@@ -73,36 +73,64 @@ static double position_weight(size_t i, size_t n)
     return i < early ? 2.0 - (double)i / early : 1.0;
 }
 
-/* Counts the phrases of one piece of text. */
-static int count_text(lexicon *lx, phrases *pt, tokens *tk, const char *text,
-                      size_t len, double weight, bool title)
-{
-    tk->n = 0;
-    if (lexicon_tokenize(lx, text, len, tk) != 0)
-        return -ENOMEM;
-    return phrases_add(pt, tk->v, tk->n, text, weight, 0, title);
-}
-
-/* The title, the headings and the chapter titles: what the author stressed. */
-static int count_titles(const td_doc *doc, lexicon *lx, phrases *pt, tokens *tk)
+/*
+ * The title, the headings and the chapter titles: what the author stressed.
+ * Calls add() on each with the document's lexicon.
+ */
+static int each_title(const td_doc *doc, lexicon *lx, tokens *tk,
+                      int (*add)(phrases *, const tokens *, const char *), phrases *pt)
 {
     const char *title = td_doc_title(doc);
-    int rc = title ? count_text(lx, pt, tk, title, strlen(title), 2.0, true) : 0;
-    for (size_t i = 0; rc == 0 && i < td_doc_segment_count(doc); i++) {
-        const td_segment *s = td_doc_segment(doc, i);
-        size_t len;
-        const char *text = td_segment_text(s, &len);
-        if (td_segment_kind(s) == TD_SEG_HEADING)
-            rc = count_text(lx, pt, tk, text, len, 2.0, true);
-    }
-    for (size_t i = 0; rc == 0 && i < td_doc_chapter_count(doc); i++) {
-        const char *t = td_doc_chapter_title(doc, i);
-        rc = count_text(lx, pt, tk, t, strlen(t), 2.0, true);
+    size_t n = td_doc_segment_count(doc), chapters = td_doc_chapter_count(doc);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i <= n + chapters; i++) {
+        const char *text = i == 0 ? title : NULL;
+        size_t len = text ? strlen(text) : 0;
+        if (i > 0 && i <= n) {
+            const td_segment *s = td_doc_segment(doc, i - 1);
+            if (td_segment_kind(s) == TD_SEG_HEADING)
+                text = td_segment_text(s, &len);
+        } else if (i > n) {
+            text = td_doc_chapter_title(doc, i - n - 1);
+            len = strlen(text);
+        }
+        if (text == NULL)
+            continue;
+        tk->n = 0;
+        rc = lexicon_tokenize(lx, text, len, tk);
+        if (rc == 0)
+            rc = add(pt, tk, text);
     }
     return rc;
 }
 
-static int add_keywords(td_doc *doc, const phrases *pt, size_t max)
+static int add_title(phrases *pt, const tokens *tk, const char *text)
+{
+    return phrases_add(pt, tk->v, tk->n, text, 2.0, true);
+}
+
+static int vote_title(phrases *pt, const tokens *tk, const char *text)
+{
+    return phrases_vote(pt, tk->v, tk->n, text, true);
+}
+
+/* Counts phrases of each length in turn: the titles, then every sentence. */
+static int count_all(const doc_words *w, td_doc *doc, phrases *pt, tokens *tk,
+                     uint32_t max_words)
+{
+    int rc = 0;
+    for (uint32_t n = 1; rc == 0 && n <= max_words; n++) {
+        phrases_pass(pt, n);
+        rc = each_title(doc, w->lx, tk, add_title, pt);
+        for (size_t i = 0; rc == 0 && i < w->ss->n; i++)
+            rc = phrases_add(pt, w->tk.v + w->first[i], w->first[i + 1] - w->first[i],
+                             sentence_text(w->ss, i), position_weight(i, w->ss->n), false);
+    }
+    return rc;
+}
+
+static int add_keywords(td_doc *doc, const doc_words *w, phrases *pt, tokens *tk,
+                        size_t max)
 {
     double *score = calloc(pt->n ? pt->n : 1, sizeof(*score));
     uint32_t *picked = malloc(max * sizeof(*picked));
@@ -117,6 +145,14 @@ static int add_keywords(td_doc *doc, const phrases *pt, size_t max)
         n = phrases_pick(pt, score, max, picked);
     }
     int rc = n < 0 ? -ENOMEM : 0;
+    if (rc == 0) {
+        phrases_vote_begin(pt, picked, (size_t)n);
+        for (size_t i = 0; rc == 0 && i < w->ss->n; i++)
+            rc = phrases_vote(pt, w->tk.v + w->first[i], w->first[i + 1] - w->first[i],
+                              sentence_text(w->ss, i), false);
+        if (rc == 0)
+            rc = each_title(doc, w->lx, tk, vote_title, pt);
+    }
     double top = n > 0 ? score[picked[0]] : 1;
     for (long k = 0; rc == 0 && k < n; k++) {
         const phrase *p = &pt->v[picked[k]];
@@ -137,12 +173,9 @@ static int run(void *state, td_doc *doc, td_error *err)
 
     phrases_init(&pt, st->max_words);
     if (rc == 0)
-        rc = count_titles(doc, w->lx, &pt, &tk);
-    for (size_t i = 0; rc == 0 && i < w->ss->n; i++)
-        rc = phrases_add(&pt, w->tk.v + w->first[i], w->first[i + 1] - w->first[i],
-                         sentence_text(w->ss, i), position_weight(i, w->ss->n), 0, false);
+        rc = count_all(w, doc, &pt, &tk, st->max_words);
     if (rc == 0)
-        rc = add_keywords(doc, &pt, st->count);
+        rc = add_keywords(doc, w, &pt, &tk, st->count);
     phrases_free(&pt);
     tokens_free(&tk);
     return rc ? td_error_set(err, "out of memory") : 0;

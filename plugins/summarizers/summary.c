@@ -130,10 +130,16 @@ static void ranker_free(ranker *r)
     free(r->rank);
 }
 
-static int by_col(const void *a, const void *b)
+/* Sorts a sentence's few terms in place (insertion: rows are short). */
+static void sort_terms(uint32_t *v, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
 }
 
 /*
@@ -142,10 +148,12 @@ static int by_col(const void *a, const void *b)
  */
 static int build_vectors(ranker *r, const tokens *tk, const size_t *first)
 {
-    uint32_t *df = calloc(r->terms ? r->terms : 1, sizeof(*df));
-    uint32_t *tf = calloc(r->terms ? r->terms : 1, sizeof(*tf));
+    size_t V = r->terms ? r->terms : 1;
+    uint32_t *df = calloc(V, sizeof(*df));
+    uint32_t *tf = calloc(V, sizeof(*tf));
+    float *idf = malloc(V * sizeof(*idf));
     size_t entries = 0;
-    int rc = df && tf ? matrix_alloc(&r->vec, r->n, tk->n) : -ENOMEM;
+    int rc = df && tf && idf ? matrix_alloc(&r->vec, r->n, tk->n) : -ENOMEM;
 
     for (size_t i = 0; rc == 0 && i < r->n; i++) {
         r->vec.row[i] = entries;
@@ -153,28 +161,33 @@ static int build_vectors(ranker *r, const tokens *tk, const size_t *first)
             if (tf[tk->v[k].term]++ == 0)
                 r->vec.col[entries++] = tk->v[k].term;
         size_t from = r->vec.row[i];
-        qsort(r->vec.col + from, entries - from, sizeof(uint32_t), by_col);
+        sort_terms(r->vec.col + from, entries - from);
         for (size_t e = from; e < entries; e++) {
-            r->vec.val[e] = (float)(1.0 + log((double)tf[r->vec.col[e]]));
+            uint32_t f = tf[r->vec.col[e]];
+            /* Most terms occur once in a sentence: ln 1 = 0. */
+            r->vec.val[e] = f == 1 ? 1.0f : (float)(1.0 + log((double)f));
             tf[r->vec.col[e]] = 0;
             df[r->vec.col[e]]++;
         }
     }
+    for (size_t t = 0; rc == 0 && t < r->terms; t++)
+        idf[t] = df[t] ? (float)log(1.0 + (double)r->n / df[t]) : 0;
     if (rc == 0) {
         r->vec.row[r->n] = entries;
         for (size_t i = 0; i < r->n; i++) {
             double norm = 0;
             for (size_t e = r->vec.row[i]; e < r->vec.row[i + 1]; e++) {
-                r->vec.val[e] *= (float)log(1.0 + (double)r->n / df[r->vec.col[e]]);
+                r->vec.val[e] *= idf[r->vec.col[e]];
                 norm += (double)r->vec.val[e] * r->vec.val[e];
             }
-            norm = norm > 0 ? sqrt(norm) : 1;
+            float scale = norm > 0 ? (float)(1.0 / sqrt(norm)) : 1.0f;
             for (size_t e = r->vec.row[i]; e < r->vec.row[i + 1]; e++)
-                r->vec.val[e] = (float)(r->vec.val[e] / norm);
+                r->vec.val[e] *= scale;
         }
     }
     free(df);
     free(tf);
+    free(idf);
     return rc;
 }
 

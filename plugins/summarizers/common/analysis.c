@@ -18,22 +18,35 @@ typedef struct doc_sentences {
 
 /*
  * What the analysis depends on: every segment's kind, speaker, times and
- * text.  0 when out of memory (then nothing kept ever matches).
+ * text.  A segment's text lives in the document's arena until the
+ * document is freed, and setting it copies the new text elsewhere, so its
+ * address and length stand for its bytes.  The segments are hashed in
+ * batches.  0 when out of memory (then nothing kept ever matches).
  */
 static uint64_t fingerprint(const td_doc *doc)
 {
+    enum { BATCH = 128 };
+    int64_t buf[BATCH][6];
+    size_t n = td_doc_segment_count(doc), k = 0;
     XXH3_state_t *st = XXH3_createState();
     if (st == NULL)
         return 0;
     XXH3_64bits_reset(st);
-    for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
+    for (size_t i = 0; i < n; i++) {
         const td_segment *s = td_doc_segment(doc, i);
         size_t len;
         const char *text = td_segment_text(s, &len);
-        int64_t head[4] = { td_segment_kind(s), td_segment_speaker(s),
-                            td_segment_start(s), td_segment_end(s) };
-        XXH3_64bits_update(st, head, sizeof(head));
-        XXH3_64bits_update(st, text, len);
+        int64_t *e = buf[k++];
+        e[0] = td_segment_kind(s);
+        e[1] = td_segment_speaker(s);
+        e[2] = td_segment_start(s);
+        e[3] = td_segment_end(s);
+        e[4] = (int64_t)(intptr_t)text;
+        e[5] = (int64_t)len;
+        if (k == BATCH || i + 1 == n) {
+            XXH3_64bits_update(st, buf, k * sizeof(buf[0]));
+            k = 0;
+        }
     }
     uint64_t fp = XXH3_64bits_digest(st);
     XXH3_freeState(st);

@@ -201,6 +201,11 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
     while (i < len) {
         int32_t cp;
         int k = decode(text + i, len - i, &cp);
+        if (cp < 0x80 && !is_word_cp(cp)) {
+            gap |= cp != ' ' && cp != '-' && cp != '\t' && cp != '\n' && cp != '\r';
+            i++;
+            continue;
+        }
         if (!is_word_cp(cp)) {
             /* A hyphen keeps "open-source" one phrase; anything else breaks. */
             if (!is_space_cp(cp) && cp != '-')
@@ -213,6 +218,17 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         size_t start = i, n = 0;
         bool fits = true, letters = false;
         while (i < len) {
+            /* Plain ASCII letters and digits, the bulk of any text. */
+            char b = text[i];
+            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')) {
+                letters |= b > '9';
+                if (n < LEX_MAX_WORD)
+                    w[n++] = b <= 'Z' && b >= 'A' ? (char)(b + ('a' - 'A')) : b;
+                else
+                    fits = false;
+                i++;
+                continue;
+            }
             k = decode(text + i, len - i, &cp);
             if (cp == '\'' || cp == 0x2019) {
                 int32_t next;

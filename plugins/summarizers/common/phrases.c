@@ -12,42 +12,17 @@ void phrases_init(phrases *pt, uint32_t max_words)
 {
     memset(pt, 0, sizeof(*pt));
     pt->max_words = max_words < 1 ? 1 : max_words > PHRASE_MAX ? PHRASE_MAX : max_words;
+    pt->pass = 1;
+}
+
+void phrases_pass(phrases *pt, uint32_t n)
+{
+    pt->pass = n;
 }
 
 static uint64_t terms_hash(const uint32_t *term, uint32_t n)
 {
     return XXH3_64bits(term, n * sizeof(*term));
-}
-
-/* Doubles an open-addressing table of indexes + 1, rehashed with rehash(). */
-static int grow_table(uint32_t **slots, size_t *nslots, size_t n,
-                      uint64_t (*hash_of)(const phrases *, size_t),
-                      const phrases *pt)
-{
-    size_t cap = *nslots ? *nslots * 2 : 1024;
-    uint32_t *s = calloc(cap, sizeof(*s));
-    if (s == NULL)
-        return -ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)hash_of(pt, i) & (cap - 1);
-        while (s[k] != 0)
-            k = (k + 1) & (cap - 1);
-        s[k] = (uint32_t)i + 1;
-    }
-    free(*slots);
-    *slots = s;
-    *nslots = cap;
-    return 0;
-}
-
-static uint64_t phrase_hash_at(const phrases *pt, size_t i)
-{
-    return terms_hash(pt->v[i].term, pt->v[i].n);
-}
-
-static uint64_t surface_hash_at(const phrases *pt, size_t i)
-{
-    return pt->sv[i].hash;
 }
 
 static uint32_t *phrase_slot(const phrases *pt, const uint32_t *term, uint32_t n)
@@ -63,6 +38,24 @@ static uint32_t *phrase_slot(const phrases *pt, const uint32_t *term, uint32_t n
     }
 }
 
+static int grow_slots(phrases *pt)
+{
+    size_t cap = pt->nslots ? pt->nslots * 2 : 1024;
+    uint32_t *s = calloc(cap, sizeof(*s));
+    if (s == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < pt->n; i++) {
+        size_t k = (size_t)terms_hash(pt->v[i].term, pt->v[i].n) & (cap - 1);
+        while (s[k] != 0)
+            k = (k + 1) & (cap - 1);
+        s[k] = (uint32_t)i + 1;
+    }
+    free(pt->slots);
+    pt->slots = s;
+    pt->nslots = cap;
+    return 0;
+}
+
 uint32_t phrases_find(const phrases *pt, const uint32_t *term, uint32_t n)
 {
     if (pt->nslots == 0)
@@ -74,8 +67,7 @@ uint32_t phrases_find(const phrases *pt, const uint32_t *term, uint32_t n)
 /* The phrase of these terms, added when absent; NULL when out of memory. */
 static phrase *intern(phrases *pt, const uint32_t *term, uint32_t n)
 {
-    if ((pt->n + 1) * 2 > pt->nslots &&
-        grow_table(&pt->slots, &pt->nslots, pt->n, phrase_hash_at, pt) != 0)
+    if ((pt->n + 1) * 2 > pt->nslots && grow_slots(pt) != 0)
         return NULL;
     uint32_t *slot = phrase_slot(pt, term, n);
     if (*slot)
@@ -92,93 +84,77 @@ static phrase *intern(phrases *pt, const uint32_t *term, uint32_t n)
     memset(p, 0, sizeof(*p));
     memcpy(p->term, term, n * sizeof(*term));
     p->n = n;
-    p->last_group = UINT32_MAX;
     *slot = (uint32_t)++pt->n;
     return p;
 }
 
-/* Counts one way of writing phrase idx and keeps the most common one. */
-static int vote_surface(phrases *pt, uint32_t idx, const char *s, size_t len)
+/* The count of a single word, from the array the first pass fills. */
+static uint32_t unigram(const phrases *pt, uint32_t term)
 {
-    uint64_t hash = XXH3_64bits(s, len) ^ ((uint64_t)idx * 0x9E3779B97F4A7C15ull);
-    if ((pt->sn + 1) * 2 > pt->nsslots &&
-        grow_table(&pt->sslots, &pt->nsslots, pt->sn, surface_hash_at, pt) != 0)
-        return -ENOMEM;
-    size_t mask = pt->nsslots - 1, k = (size_t)hash & mask;
-    phrase_surface *e = NULL;
-    for (; pt->sslots[k] != 0; k = (k + 1) & mask) {
-        phrase_surface *c = &pt->sv[pt->sslots[k] - 1];
-        if (c->hash == hash && c->phrase == idx && c->len == len &&
-            memcmp(c->text, s, len) == 0) {
-            e = c;
-            break;
-        }
+    return term < pt->nunigram ? pt->unigram[term] : 0;
+}
+
+static int count_unigram(phrases *pt, uint32_t term)
+{
+    if (term >= pt->nunigram) {
+        size_t n = pt->nunigram ? pt->nunigram : 1024;
+        while (n <= term)
+            n *= 2;
+        uint32_t *u = realloc(pt->unigram, n * sizeof(*u));
+        if (u == NULL)
+            return -ENOMEM;
+        memset(u + pt->nunigram, 0, (n - pt->nunigram) * sizeof(*u));
+        pt->unigram = u;
+        pt->nunigram = n;
     }
-    if (e == NULL) {
-        if (pt->sn == pt->scap) {
-            size_t cap = pt->scap ? pt->scap * 2 : 1024;
-            phrase_surface *v = realloc(pt->sv, cap * sizeof(*v));
-            if (v == NULL)
-                return -ENOMEM;
-            pt->sv = v;
-            pt->scap = cap;
-        }
-        e = &pt->sv[pt->sn];
-        *e = (phrase_surface){ hash, idx, (uint32_t)len, 0, s };
-        pt->sslots[k] = (uint32_t)++pt->sn;
-    }
-    phrase *p = &pt->v[idx];
-    if (++e->count > p->surface_count) {
-        p->surface = e->text;
-        p->surface_len = e->len;
-        p->surface_count = e->count;
-    }
+    pt->unigram[term]++;
     return 0;
 }
 
-static bool repeats(const uint32_t *term, uint32_t n)
+/* Whether both parts of n words (n >= 2) were seen twice. */
+static bool parts_frequent(const phrases *pt, const uint32_t *term, uint32_t n)
 {
-    for (uint32_t a = 0; a < n; a++)
-        for (uint32_t b = a + 1; b < n; b++)
-            if (term[a] == term[b])
-                return true;
-    return false;
+    if (n == 2)
+        return unigram(pt, term[0]) >= 2 && unigram(pt, term[1]) >= 2;
+    uint32_t head = phrases_find(pt, term, n - 1);
+    if (head == UINT32_MAX || pt->v[head].count < 2)
+        return false;
+    uint32_t tail = phrases_find(pt, term + 1, n - 1);
+    return tail != UINT32_MAX && pt->v[tail].count >= 2;
 }
 
 int phrases_add(phrases *pt, const token *tok, size_t ntok, const char *text,
-                double weight, uint32_t group, bool title)
+                double weight, bool title)
 {
-    for (size_t i = 0; i < ntok; i++) {
+    uint32_t n = pt->pass;
+    if (n > pt->max_words)
+        return 0;
+    for (size_t i = 0; i + n <= ntok; i++) {
         uint32_t term[PHRASE_MAX];
-        for (uint32_t n = 1; n <= pt->max_words && i + n <= ntok; n++) {
-            const token *last = &tok[i + n - 1];
-            if (n > 1 && last->gap)
-                break;
-            term[n - 1] = last->term;
-            if (repeats(term, n))
-                break;
-            phrase *p = intern(pt, term, n);
-            if (p == NULL)
-                return -ENOMEM;
-            p->weight += weight;
-            if (p->last_group != group) {
-                p->last_group = group;
-                p->groups++;
-            }
-            const char *s = text + tok[i].off;
-            size_t len = last->off + last->len - tok[i].off;
-            if (title) {
-                p->in_title = true;
-                if (p->surface == NULL) {
-                    p->surface = s;
-                    p->surface_len = (uint32_t)len;
-                }
-                continue;
-            }
-            p->count++;
-            if (vote_surface(pt, (uint32_t)(p - pt->v), s, len) != 0)
-                return -ENOMEM;
+        bool joined = true;
+        for (uint32_t k = 0; k < n && joined; k++) {
+            term[k] = tok[i + k].term;
+            joined = k == 0 || !tok[i + k].gap;
+            for (uint32_t j = 0; j < k && joined; j++)
+                joined = term[j] != term[k];
         }
+        if (!joined || (n > 1 && !parts_frequent(pt, term, n)))
+            continue;
+        phrase *p = intern(pt, term, n);
+        if (p == NULL)
+            return -ENOMEM;
+        p->weight += weight;
+        if (title) {
+            p->in_title = true;
+            if (p->surface == NULL) {
+                p->surface = text + tok[i].off;
+                p->surface_len = tok[i + n - 1].off + tok[i + n - 1].len - tok[i].off;
+            }
+            continue;
+        }
+        p->count++;
+        if (n == 1 && count_unigram(pt, term[0]) != 0)
+            return -ENOMEM;
     }
     return 0;
 }
@@ -239,7 +215,7 @@ long phrases_pick(const phrases *pt, const double *score, size_t max,
     longest_cover(pt, cand, nc, cover);
     for (size_t c = 0; c < nc && np < max; c++) {
         const phrase *p = &pt->v[cand[c].idx];
-        if ((uint64_t)cover[cand[c].idx] * 2 >= p->count && cover[cand[c].idx] > 0)
+        if (cover[cand[c].idx] > 0 && (uint64_t)cover[cand[c].idx] * 2 >= p->count)
             continue;
         bool overlaps = false;
         for (size_t k = 0; k < np && !overlaps; k++)
@@ -252,21 +228,87 @@ long phrases_pick(const phrases *pt, const double *score, size_t max,
     return (long)np;
 }
 
+void phrases_vote_begin(phrases *pt, const uint32_t *picked, size_t np)
+{
+    pt->voting = picked;
+    pt->nvoting = np;
+    pt->sn = 0;
+}
+
+/* Counts one way of writing phrase idx and keeps the most common one. */
+static int vote_surface(phrases *pt, uint32_t idx, const char *s, size_t len)
+{
+    phrase_surface *e = NULL;
+    /* Few phrases are voted on, each written few ways: a list will do. */
+    for (size_t k = 0; k < pt->sn && e == NULL; k++)
+        if (pt->sv[k].phrase == idx && pt->sv[k].len == len &&
+            memcmp(pt->sv[k].text, s, len) == 0)
+            e = &pt->sv[k];
+    if (e == NULL) {
+        if (pt->sn == pt->scap) {
+            size_t cap = pt->scap ? pt->scap * 2 : 64;
+            phrase_surface *v = realloc(pt->sv, cap * sizeof(*v));
+            if (v == NULL)
+                return -ENOMEM;
+            pt->sv = v;
+            pt->scap = cap;
+        }
+        e = &pt->sv[pt->sn++];
+        *e = (phrase_surface){ idx, (uint32_t)len, 0, s };
+    }
+    phrase *p = &pt->v[idx];
+    if (++e->count > p->surface_count) {
+        p->surface = e->text;
+        p->surface_len = e->len;
+        p->surface_count = e->count;
+    }
+    return 0;
+}
+
+int phrases_vote(phrases *pt, const token *tok, size_t ntok, const char *text,
+                 bool title)
+{
+    for (size_t i = 0; i < ntok; i++)
+        for (size_t k = 0; k < pt->nvoting; k++) {
+            uint32_t idx = pt->voting[k];
+            phrase *p = &pt->v[idx];
+            if (p->term[0] != tok[i].term || i + p->n > ntok)
+                continue;
+            bool same = true;
+            for (uint32_t j = 1; j < p->n && same; j++)
+                same = tok[i + j].term == p->term[j] && !tok[i + j].gap;
+            if (!same)
+                continue;
+            const char *s = text + tok[i].off;
+            size_t len = tok[i + p->n - 1].off + tok[i + p->n - 1].len - tok[i].off;
+            if (title) {
+                if (p->surface == NULL) {
+                    p->surface = s;
+                    p->surface_len = (uint32_t)len;
+                }
+            } else if (vote_surface(pt, idx, s, len) != 0) {
+                return -ENOMEM;
+            }
+        }
+    return 0;
+}
+
 void phrases_reset(phrases *pt)
 {
     pt->n = 0;
     pt->sn = 0;
+    pt->pass = 1;
     if (pt->slots)
         memset(pt->slots, 0, pt->nslots * sizeof(*pt->slots));
-    if (pt->sslots)
-        memset(pt->sslots, 0, pt->nsslots * sizeof(*pt->sslots));
+    if (pt->unigram)
+        memset(pt->unigram, 0, pt->nunigram * sizeof(*pt->unigram));
 }
 
 void phrases_free(phrases *pt)
 {
     free(pt->v);
     free(pt->slots);
+    free(pt->unigram);
     free(pt->sv);
-    free(pt->sslots);
     memset(pt, 0, sizeof(*pt));
 }

@@ -5,7 +5,8 @@
  *
  * The keywords summarizer scores a whole document's phrases, the chapters
  * summarizer each chapter's; both pick with phrases_pick(), which keeps a
- * phrase from being split into keywords that say the same thing.
+ * phrase from being split into keywords that say the same thing, then
+ * find how the picked ones are written.
  */
 #ifndef TD_SUMMARIZERS_PHRASES_H
 #define TD_SUMMARIZERS_PHRASES_H
@@ -22,15 +23,12 @@ typedef struct phrase {
     uint32_t n;                 /* words */
     uint32_t count;             /* occurrences in the text */
     double weight;              /* the sum of their weights */
-    const char *surface;        /* the form written most often */
+    const char *surface;        /* the form written most often (phrases_vote) */
     uint32_t surface_len, surface_count;
-    uint32_t groups;            /* how many groups (chapters) it occurs in */
-    uint32_t last_group;
     bool in_title;              /* in the title or a heading */
 } phrase;
 
 typedef struct phrase_surface {
-    uint64_t hash;
     uint32_t phrase;
     uint32_t len;
     uint32_t count;
@@ -42,25 +40,37 @@ typedef struct phrases {
     size_t n, cap;
     uint32_t *slots;            /* phrase lookup: index + 1, 0 free */
     size_t nslots;
-    phrase_surface *sv;         /* every way each phrase was written */
-    size_t sn, scap;
-    uint32_t *sslots;
-    size_t nsslots;
+    uint32_t *unigram;          /* term -> its count, for the later passes */
+    size_t nunigram;
     uint32_t max_words;
+    uint32_t pass;              /* the phrase length being counted */
+    phrase_surface *sv;         /* ways the picked phrases are written */
+    size_t sn, scap;
+    const uint32_t *voting;     /* the picked phrases, during phrases_vote */
+    size_t nvoting;
 } phrases;
 
 /* An empty table of phrases of at most max_words (1..PHRASE_MAX) words. */
 void phrases_init(phrases *pt, uint32_t max_words);
 
 /*
- * Counts the phrases of ntok tokens of text (lexicon_tokenize() offsets
- * are into text, which must outlive the table).  Each occurrence adds
- * weight; group is the chapter (or 0).  A title occurrence marks the
- * phrase in_title and adds its weight, but is not an occurrence: titles
- * are written in Title Case and say a phrase once.  0 or -ENOMEM.
+ * Counting goes in passes, one per phrase length: the caller gives all
+ * its text to phrases_add() for pass 1 (single words), then again for
+ * pass 2, and so on to max_words.  A phrase of n words is counted only
+ * when the phrases of n - 1 words it is made of were both seen twice
+ * (it cannot be seen twice itself otherwise), which keeps most word
+ * pairs and triples out of the table.
+ */
+void phrases_pass(phrases *pt, uint32_t n);
+
+/*
+ * Counts the phrases of the current pass in ntok tokens of text.  Each
+ * occurrence adds weight.  A title occurrence marks the phrase in_title
+ * and adds its weight, but is not an occurrence: titles are written in
+ * Title Case and say a phrase once.  0 or -ENOMEM.
  */
 int phrases_add(phrases *pt, const token *tok, size_t ntok, const char *text,
-                double weight, uint32_t group, bool title);
+                double weight, bool title);
 
 /* The index of the phrase of these terms, or UINT32_MAX. */
 uint32_t phrases_find(const phrases *pt, const uint32_t *term, uint32_t n);
@@ -74,6 +84,16 @@ uint32_t phrases_find(const phrases *pt, const uint32_t *term, uint32_t n);
  */
 long phrases_pick(const phrases *pt, const double *score, size_t max,
                   uint32_t *picked);
+
+/*
+ * Finds how the picked phrases are written: give the text again after
+ * phrases_vote_begin(); each phrase's surface is then the form written
+ * most often (text must outlive the table).  Title text only gives a
+ * form to phrases never written otherwise.  0 or -ENOMEM.
+ */
+void phrases_vote_begin(phrases *pt, const uint32_t *picked, size_t np);
+int phrases_vote(phrases *pt, const token *tok, size_t ntok, const char *text,
+                 bool title);
 
 /* Forgets every phrase, keeping the memory. */
 void phrases_reset(phrases *pt);

@@ -151,12 +151,16 @@ static int close_open(splitter *sp)
 static int split_piece(splitter *sp, const piece *p)
 {
     const char *t = sp->out->text.data;
-    size_t end = p->off + p->len;
+    size_t end = p->off + p->len, words = sp->words;
     bool after_space = true;
     for (size_t i = p->off; i < end; i++) {
-        bool space = is_space(t[i]);
-        sp->words += after_space && !space;
+        char ch = t[i];
+        bool space = is_space(ch);
+        words += after_space && !space;
         after_space = space;
+        /* Most bytes are no mark: test the cheap way first. */
+        if (ch != '.' && ch != '?' && ch != '!' && ch != '\xe2')
+            continue;
         size_t m = end_mark_len(t + i, end - i);
         if (m == 0)
             continue;
@@ -165,19 +169,21 @@ static int split_piece(splitter *sp, const piece *p)
             q += c;
         if (q < end && !is_space(t[q]))
             continue;
-        if (t[i] != '?' && t[i] != '!') {
+        if (ch != '?' && ch != '!') {
             size_t r = q;
             while (r < end && is_space(t[r]))
                 r++;
             if (r < end && t[r] >= 'a' && t[r] <= 'z')
                 continue;
         }
-        if (emit(sp, sp->pending, q, sp->words - sp->pending_words) != 0)
+        sp->words = words;
+        if (emit(sp, sp->pending, q, words - sp->pending_words) != 0)
             return -ENOMEM;
         sp->pending = q;
-        sp->pending_words = sp->words;
+        sp->pending_words = words;
         i = q - 1;
     }
+    sp->words = words;
     return 0;
 }
 
