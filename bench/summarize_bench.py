@@ -163,8 +163,13 @@ def main():
     ap.add_argument("--copies", type=int, default=20)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--shared", default=SHARED,
+                    help="the folder with corpus/seeds and bench/peer.py")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    global SEEDS, PEER
+    SEEDS = pathlib.Path(args.shared) / "corpus" / "seeds"
+    PEER = pathlib.Path(args.shared) / "bench" / "peer.py"
     build = pathlib.Path(args.build).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)

@@ -28,7 +28,7 @@
 #include "common/analysis.h"
 #include "common/phrases.h"
 
-#define BLOCK_WORDS 25
+#define BLOCK_WORDS 40
 #define ALPHA 0.2               /* Dirichlet prior of each chapter's model */
 #define QUESTION_BONUS 10.0     /* nats a border before a question saves */
 #define WORDS_PER_MINUTE 150.0  /* to size chapters of untimed text */

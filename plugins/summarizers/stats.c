@@ -9,7 +9,8 @@
  * no end; a last segment with neither lasts its words at the transcript's
  * own pace.
  * Shares are of talk time, or of words when the source has no times, in
- * tenths of a percent that add up to exactly 100.
+ * tenths of a percent that add up to exactly 100.  Words are counted in
+ * the sentences the summarizers share (common/sentences.h).
  */
 #include <transcriptd/transcriptd.h>
 
@@ -43,23 +44,20 @@ static tally *slot(figures *f, int speaker)
 }
 
 /*
- * The words of every segment, and the transcript's pace in milliseconds a
- * word from the first start to the last, for segments whose end nobody
- * wrote down (0 when unknown).
+ * The words of every segment (of the sentences that start in it), and the
+ * transcript's pace in milliseconds a word from the first start to the
+ * last, for segments whose end nobody wrote down (0 when unknown).
  */
-static double count_words(const td_doc *doc, size_t *words_of)
+static double count_words(const td_doc *doc, const sentences *ss, size_t *words_of)
 {
     td_ms first = TD_TIME_UNKNOWN, last = TD_TIME_UNKNOWN;
     size_t words = 0, last_words = 0;
+    memset(words_of, 0, td_doc_segment_count(doc) * sizeof(*words_of));
+    for (size_t i = 0; i < ss->n; i++)
+        words_of[ss->v[i].seg] += ss->v[i].words;
     for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
         const td_segment *s = td_doc_segment(doc, i);
-        size_t len;
-        const char *text = td_segment_text(s, &len);
-        words_of[i] = 0;
-        if (td_segment_kind(s) != TD_SEG_SPEECH)
-            continue;
-        words_of[i] = td_text_word_count(text, len);
-        if (td_segment_start(s) < 0)
+        if (td_segment_kind(s) != TD_SEG_SPEECH || td_segment_start(s) < 0)
             continue;
         if (first < 0)
             first = td_segment_start(s);
@@ -73,25 +71,28 @@ static double count_words(const td_doc *doc, size_t *words_of)
 /* Where a turn ends: its last segment's end (no later than the next
  * turn's start), the next turn's start, or its last segment's start plus
  * that segment's words at the transcript's pace. */
-static td_ms turn_end(td_ms last_end, td_ms next_start, td_ms last_start,
-                      size_t last_words, double pace)
+static td_ms turn_end(const td_segment *last, td_ms next_start, double pace)
 {
+    td_ms last_end = td_segment_end(last), last_start = td_segment_start(last);
     if (last_end >= 0)
         return next_start >= 0 && next_start < last_end ? next_start : last_end;
     if (next_start >= 0)
         return next_start;
-    if (last_start >= 0)
-        return last_start + (td_ms)((double)last_words * pace);
-    return TD_TIME_UNKNOWN;
+    if (last_start < 0)
+        return TD_TIME_UNKNOWN;
+    size_t len;
+    const char *text = td_segment_text(last, &len);
+    return last_start + (td_ms)((double)td_text_word_count(text, len) * pace);
 }
 
 /* Segments, words, events and turns with their talk time. */
-static void count_segments(const td_doc *doc, figures *f, size_t *words_of)
+static void count_segments(const td_doc *doc, const sentences *ss, figures *f,
+                           size_t *words_of)
 {
-    size_t n = td_doc_segment_count(doc), last_words = 0;
-    td_ms turn_start = TD_TIME_UNKNOWN, last_end = TD_TIME_UNKNOWN;
-    td_ms last_start = TD_TIME_UNKNOWN;
-    double pace = count_words(doc, words_of);
+    size_t n = td_doc_segment_count(doc);
+    td_ms turn_start = TD_TIME_UNKNOWN;
+    const td_segment *last = NULL;
+    double pace = count_words(doc, ss, words_of);
     int speaker = TD_NO_SPEAKER;
     tally *open = NULL;
 
@@ -111,7 +112,7 @@ static void count_segments(const td_doc *doc, figures *f, size_t *words_of)
             continue;
         /* A new turn (or the end): time the one before. */
         if (open && (s == NULL || td_segment_speaker(s) != speaker)) {
-            td_ms end_at = turn_end(last_end, start, last_start, last_words, pace);
+            td_ms end_at = turn_end(last, start, pace);
             if (turn_start >= 0 && end_at >= turn_start) {
                 open->talk += end_at - turn_start;
                 open->timed = true;
@@ -131,9 +132,7 @@ static void count_segments(const td_doc *doc, figures *f, size_t *words_of)
         open->words += words;
         f->words += words;
         f->segments++;
-        last_end = end;
-        last_start = start;
-        last_words = words;
+        last = s;
     }
 }
 
@@ -196,11 +195,10 @@ static json_t *speakers_json(const td_doc *doc, const figures *f)
     return arr;
 }
 
-static int count_questions(td_doc *doc, figures *f)
+static int count_questions(td_doc *doc, const sentences *ss, figures *f)
 {
-    const sentences *ss = analysis_sentences(doc);
     question *q = NULL;
-    long n = ss ? questions_find(doc, ss, QUESTION_MIN_WORDS, &q) : -1;
+    long n = questions_find(doc, ss, QUESTION_MIN_WORDS, &q);
     for (long i = 0; i < n; i++)
         slot(f, q[i].speaker)->questions++;
     f->questions = n > 0 ? (size_t)n : 0;
@@ -213,17 +211,18 @@ static int run(void *state, td_doc *doc, td_error *err)
     figures f = { .nwho = td_doc_speaker_count(doc) + 1, .last = TD_TIME_UNKNOWN };
     (void)state;
 
+    const sentences *ss = analysis_sentences(doc);
     size_t *words_of = malloc((td_doc_segment_count(doc) + 1) * sizeof(*words_of));
     f.who = calloc(f.nwho, sizeof(*f.who));
     f.events = json_object();
-    if (words_of == NULL || f.who == NULL || f.events == NULL ||
-        count_questions(doc, &f) != 0) {
+    if (ss == NULL || words_of == NULL || f.who == NULL || f.events == NULL ||
+        count_questions(doc, ss, &f) != 0) {
         free(words_of);
         free(f.who);
         json_decref(f.events);
         return td_error_set(err, "out of memory");
     }
-    count_segments(doc, &f, words_of);
+    count_segments(doc, ss, &f, words_of);
     free(words_of);
     bool by_time = false;
     for (size_t i = 0; i < f.nwho; i++)

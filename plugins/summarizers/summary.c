@@ -29,7 +29,7 @@
 #define NEIGHBOURS 20
 #define MIN_SIMILARITY 0.1
 #define DAMPING 0.85
-#define TOLERANCE 1e-6         /* L1 change of the ranks to stop at, as networkx */
+#define TOLERANCE 1e-6         /* L1 change a sentence to stop at, as networkx */
 #define MAX_ITERATIONS 100
 #define NEAR_DUPLICATE 0.7
 #define FULL_WORDS 20
@@ -337,7 +337,7 @@ static int page_rank(ranker *r)
             delta += fabs(next[i] - r->rank[i]);
             r->rank[i] = next[i];
         }
-        if (delta < TOLERANCE)
+        if (delta < TOLERANCE * (double)r->n)
             break;
     }
     free(out);
