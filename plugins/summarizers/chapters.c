@@ -12,7 +12,7 @@
  * change topic with a question).  Each chapter is titled by its key
  * phrases: frequent in it, rare in the others.
  *
- * Cost: a chapter is at most three times the average length, so the
+ * Cost: a chapter is at most 2.5 times the average length, so the
  * programme looks back a bounded number of blocks from each block: time
  * and memory grow with blocks times that bound, not blocks squared.
  */
@@ -445,7 +445,7 @@ static int segment(const chapters_state *st, td_doc *doc, text *t)
         sg.k = sg.n / 2;
     if (sg.k < 2)
         return 0;
-    sg.maxlen = 3 * sg.n / sg.k + 1;
+    sg.maxlen = 5 * sg.n / (2 * sg.k) + 1;
     if (sg.maxlen > sg.n)
         sg.maxlen = sg.n;
     sg.minlen = sg.n / (4 * sg.k) > 1 ? sg.n / (4 * sg.k) : 1;
