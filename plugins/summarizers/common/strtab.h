@@ -26,7 +26,7 @@ typedef struct strtab_entry {
 typedef struct strtab {
     strtab_entry *v;    /* by id */
     size_t n, cap;
-    uint32_t *slots;    /* open addressing: id + 1, 0 when free */
+    uint64_t *slots;    /* open addressing: hash's high half | id + 1; 0 free */
     size_t nslots;      /* a power of two, at least twice n */
     td_buf pool;
 } strtab;
