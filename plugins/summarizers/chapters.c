@@ -307,7 +307,7 @@ static int each_sentence(phrases *pt, const text *t, const uint32_t *starts,
         size_t n = t->first[i + 1] - t->first[i];
         const char *s = sentence_text(t->ss, i);
         if ((vote ? phrases_vote(pt, tok, n, s, false)
-                  : phrases_add(pt, tok, n, s, 1.0, false)) != 0)
+                  : phrases_add(pt, tok, n, 1.0, false)) != 0)
             return -ENOMEM;
     }
     return 0;
@@ -324,11 +324,11 @@ static long chapter_candidates(phrases *local, const text *t, const uint32_t *st
     long n = 0;
 
     phrases_reset(local);
-    for (uint32_t len = 1; len <= PHRASE_MAX; len++) {
-        phrases_pass(local, len);
-        if (each_sentence(local, t, starts, k, c, false) != 0)
+    for (uint32_t len = 1; len <= PHRASE_MAX; len++)
+        if (phrases_pass(local, len) != 0 || each_sentence(local, t, starts, k, c, false) != 0)
             return -ENOMEM;
-    }
+    if (phrases_finish(local) != 0)
+        return -ENOMEM;
     double *grown = realloc(*score, (local->n + 1) * sizeof(**score));
     if (grown == NULL)
         return -ENOMEM;

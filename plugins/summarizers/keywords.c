@@ -106,7 +106,8 @@ static int each_title(const td_doc *doc, lexicon *lx, tokens *tk,
 
 static int add_title(phrases *pt, const tokens *tk, const char *text)
 {
-    return phrases_add(pt, tk->v, tk->n, text, 2.0, true);
+    (void)text;
+    return phrases_add(pt, tk->v, tk->n, 2.0, true);
 }
 
 static int vote_title(phrases *pt, const tokens *tk, const char *text)
@@ -120,13 +121,14 @@ static int count_all(const doc_words *w, td_doc *doc, phrases *pt, tokens *tk,
 {
     int rc = 0;
     for (uint32_t n = 1; rc == 0 && n <= max_words; n++) {
-        phrases_pass(pt, n);
-        rc = each_title(doc, w->lx, tk, add_title, pt);
+        rc = phrases_pass(pt, n);
+        if (rc == 0)
+            rc = each_title(doc, w->lx, tk, add_title, pt);
         for (size_t i = 0; rc == 0 && i < w->ss->n; i++)
             rc = phrases_add(pt, w->tk.v + w->first[i], w->first[i + 1] - w->first[i],
-                             sentence_text(w->ss, i), position_weight(i, w->ss->n), false);
+                             position_weight(i, w->ss->n), false);
     }
-    return rc;
+    return rc == 0 ? phrases_finish(pt) : rc;
 }
 
 static int add_keywords(td_doc *doc, const doc_words *w, phrases *pt, tokens *tk,

@@ -15,9 +15,19 @@ void phrases_init(phrases *pt, uint32_t max_words)
     pt->pass = 1;
 }
 
-void phrases_pass(phrases *pt, uint32_t n)
+/* Moves the single words counted in pass 1 into the table. */
+static int flush_unigrams(phrases *pt);
+
+int phrases_pass(phrases *pt, uint32_t n)
 {
+    int rc = pt->pass == 1 && n != 1 ? flush_unigrams(pt) : 0;
     pt->pass = n;
+    return rc;
+}
+
+int phrases_finish(phrases *pt)
+{
+    return phrases_pass(pt, 0);
 }
 
 static uint64_t terms_hash(const uint32_t *term, uint32_t n)
@@ -94,20 +104,46 @@ static uint32_t unigram(const phrases *pt, uint32_t term)
     return term < pt->nunigram ? pt->unigram[term] : 0;
 }
 
-static int count_unigram(phrases *pt, uint32_t term)
+static int count_unigram(phrases *pt, uint32_t term, double weight, bool title)
 {
     if (term >= pt->nunigram) {
-        size_t n = pt->nunigram ? pt->nunigram : 1024;
+        size_t n = pt->nunigram ? pt->nunigram : 1024, old = pt->nunigram;
         while (n <= term)
             n *= 2;
         uint32_t *u = realloc(pt->unigram, n * sizeof(*u));
-        if (u == NULL)
+        if (u != NULL)
+            pt->unigram = u;
+        double *w = realloc(pt->uniweight, n * sizeof(*w));
+        if (w != NULL)
+            pt->uniweight = w;
+        bool *t = realloc(pt->unititle, n * sizeof(*t));
+        if (t != NULL)
+            pt->unititle = t;
+        if (u == NULL || w == NULL || t == NULL)
             return -ENOMEM;
-        memset(u + pt->nunigram, 0, (n - pt->nunigram) * sizeof(*u));
-        pt->unigram = u;
+        memset(u + old, 0, (n - old) * sizeof(*u));
+        memset(w + old, 0, (n - old) * sizeof(*w));
+        memset(t + old, 0, (n - old) * sizeof(*t));
         pt->nunigram = n;
     }
-    pt->unigram[term]++;
+    pt->unigram[term] += !title;
+    pt->uniweight[term] += weight;
+    pt->unititle[term] |= title;
+    return 0;
+}
+
+static int flush_unigrams(phrases *pt)
+{
+    for (uint32_t term = 0; term < pt->nunigram; term++) {
+        if (pt->uniweight[term] == 0)
+            continue;
+        phrase *p = intern(pt, &term, 1);
+        if (p == NULL)
+            return -ENOMEM;
+        p->count = pt->unigram[term];
+        p->weight = pt->uniweight[term];
+        p->in_title = pt->unititle[term];
+    }
     return 0;
 }
 
@@ -123,11 +159,16 @@ static bool parts_frequent(const phrases *pt, const uint32_t *term, uint32_t n)
     return tail != UINT32_MAX && pt->v[tail].count >= 2;
 }
 
-int phrases_add(phrases *pt, const token *tok, size_t ntok, const char *text,
-                double weight, bool title)
+int phrases_add(phrases *pt, const token *tok, size_t ntok, double weight, bool title)
 {
     uint32_t n = pt->pass;
-    if (n > pt->max_words)
+    if (n == 1) {
+        for (size_t i = 0; i < ntok; i++)
+            if (count_unigram(pt, tok[i].term, weight, title) != 0)
+                return -ENOMEM;
+        return 0;
+    }
+    if (n == 0 || n > pt->max_words)
         return 0;
     for (size_t i = 0; i + n <= ntok; i++) {
         uint32_t term[PHRASE_MAX];
@@ -138,23 +179,16 @@ int phrases_add(phrases *pt, const token *tok, size_t ntok, const char *text,
             for (uint32_t j = 0; j < k && joined; j++)
                 joined = term[j] != term[k];
         }
-        if (!joined || (n > 1 && !parts_frequent(pt, term, n)))
+        if (!joined || !parts_frequent(pt, term, n))
             continue;
         phrase *p = intern(pt, term, n);
         if (p == NULL)
             return -ENOMEM;
         p->weight += weight;
-        if (title) {
+        if (title)
             p->in_title = true;
-            if (p->surface == NULL) {
-                p->surface = text + tok[i].off;
-                p->surface_len = tok[i + n - 1].off + tok[i + n - 1].len - tok[i].off;
-            }
-            continue;
-        }
-        p->count++;
-        if (n == 1 && count_unigram(pt, term[0]) != 0)
-            return -ENOMEM;
+        else
+            p->count++;
     }
     return 0;
 }
@@ -300,8 +334,11 @@ void phrases_reset(phrases *pt)
     pt->pass = 1;
     if (pt->slots)
         memset(pt->slots, 0, pt->nslots * sizeof(*pt->slots));
-    if (pt->unigram)
+    if (pt->nunigram) {
         memset(pt->unigram, 0, pt->nunigram * sizeof(*pt->unigram));
+        memset(pt->uniweight, 0, pt->nunigram * sizeof(*pt->uniweight));
+        memset(pt->unititle, 0, pt->nunigram * sizeof(*pt->unititle));
+    }
 }
 
 void phrases_free(phrases *pt)
@@ -309,6 +346,8 @@ void phrases_free(phrases *pt)
     free(pt->v);
     free(pt->slots);
     free(pt->unigram);
+    free(pt->uniweight);
+    free(pt->unititle);
     free(pt->sv);
     memset(pt, 0, sizeof(*pt));
 }

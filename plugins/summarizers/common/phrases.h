@@ -40,7 +40,9 @@ typedef struct phrases {
     size_t n, cap;
     uint32_t *slots;            /* phrase lookup: index + 1, 0 free */
     size_t nslots;
-    uint32_t *unigram;          /* term -> its count, for the later passes */
+    uint32_t *unigram;          /* pass 1 counts single words here: by term, */
+    double *uniweight;          /* ... the sum of their weights */
+    bool *unititle;             /* ... and whether a title has them */
     size_t nunigram;
     uint32_t max_words;
     uint32_t pass;              /* the phrase length being counted */
@@ -56,21 +58,22 @@ void phrases_init(phrases *pt, uint32_t max_words);
 /*
  * Counting goes in passes, one per phrase length: the caller gives all
  * its text to phrases_add() for pass 1 (single words), then again for
- * pass 2, and so on to max_words.  A phrase of n words is counted only
- * when the phrases of n - 1 words it is made of were both seen twice
- * (it cannot be seen twice itself otherwise), which keeps most word
- * pairs and triples out of the table.
+ * pass 2, and so on to max_words, then calls phrases_finish().  A phrase
+ * of n words is counted only when the phrases of n - 1 words it is made
+ * of were both seen twice (it cannot be seen twice itself otherwise),
+ * which keeps most word pairs and triples out of the table; single words
+ * are counted in arrays and enter the table once each.  0 or -ENOMEM.
  */
-void phrases_pass(phrases *pt, uint32_t n);
+int phrases_pass(phrases *pt, uint32_t n);
+int phrases_finish(phrases *pt);
 
 /*
- * Counts the phrases of the current pass in ntok tokens of text.  Each
- * occurrence adds weight.  A title occurrence marks the phrase in_title
- * and adds its weight, but is not an occurrence: titles are written in
- * Title Case and say a phrase once.  0 or -ENOMEM.
+ * Counts the phrases of the current pass in ntok tokens.  Each occurrence
+ * adds weight.  A title occurrence marks the phrase in_title and adds its
+ * weight, but is not an occurrence: titles are written in Title Case and
+ * say a phrase once.  0 or -ENOMEM.
  */
-int phrases_add(phrases *pt, const token *tok, size_t ntok, const char *text,
-                double weight, bool title);
+int phrases_add(phrases *pt, const token *tok, size_t ntok, double weight, bool title);
 
 /* The index of the phrase of these terms, or UINT32_MAX. */
 uint32_t phrases_find(const phrases *pt, const uint32_t *term, uint32_t n);
