@@ -84,12 +84,21 @@ def write_conf(path, build):
                               for p in ("keywords", "summary", "chapters")))
 
 
-def process(build, conf, files, outdir, jobs):
+def run_cpu(cmd):
+    """Runs cmd; returns (wall seconds, CPU seconds, CompletedProcess-like)."""
     t0 = time.perf_counter()
-    r = subprocess.run([str(build / "transcriptd"), "process", "-c", str(conf),
-                        "-j", str(jobs), "-o", str(outdir), *map(str, files)],
-                       capture_output=True, text=True)
-    return time.perf_counter() - t0, r
+    before = os.times()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + \
+          (after.children_system - before.children_system)
+    return time.perf_counter() - t0, cpu, r
+
+
+def process(build, conf, files, outdir, jobs):
+    wall, _, r = run_cpu([str(build / "transcriptd"), "process", "-c", str(conf),
+                          "-j", str(jobs), "-o", str(outdir), *map(str, files)])
+    return wall, r
 
 
 def parsed_seeds(build, conf, tmp, jobs):
@@ -112,18 +121,19 @@ def throughput(build, conf, tmp, copies, jobs):
     for c in range(copies):
         for f in files:
             shutil.copy(f, many / f"c{c:03d}_{f.name}")
-    ours, r = process(build, conf, sorted(many.iterdir()), tmp / "out", jobs)
+    ours, ours_cpu, r = run_cpu([str(build / "transcriptd"), "process", "-c", str(conf),
+                                 "-j", str(jobs), "-o", str(tmp / "out"),
+                                 *map(str, sorted(many.iterdir()))])
     if r.returncode != 0:
         raise SystemExit(r.stderr)
     peer_out = tmp / "peer"
     peer_out.mkdir()
-    t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/python3", str(PEER), "batch", str(peer_out),
-                        *map(str, files)], capture_output=True, text=True)
-    peer = time.perf_counter() - t0
+    peer, peer_cpu, p = run_cpu(["/usr/bin/python3", str(PEER), "batch", str(peer_out),
+                                 *map(str, files)])
     if p.returncode != 0:
         raise SystemExit(p.stderr)
-    ours_mbs = nbytes * copies / 1e6 / ours
+    mb = nbytes / 1e6
+    ours_mbs = mb * copies / ours
     # The peer times its own loop (no interpreter start, no imports): the
     # ratio is taken against that, its best figure.
     peer_mbs = float(p.stdout.split()[-2])
@@ -131,10 +141,13 @@ def throughput(build, conf, tmp, copies, jobs):
             "skipped": sorted(f.name for f in SEEDS.glob("*.txt") if f not in files),
             "bytes": nbytes, "copies": copies, "jobs": jobs,
             "transcriptd_s": ours, "transcriptd_mb_s": ours_mbs,
-            "peer_wall_s": peer, "peer_wall_mb_s": nbytes / 1e6 / peer,
+            "transcriptd_cpu_s": ours_cpu, "transcriptd_cpu_mb_s": mb * copies / ours_cpu,
+            "peer_wall_s": peer, "peer_wall_mb_s": mb / peer,
+            "peer_cpu_s": peer_cpu, "peer_cpu_mb_s": mb / peer_cpu,
             "peer_mb_s": peer_mbs, "peer_says": p.stdout.strip(),
             "ratio": ours_mbs / peer_mbs,
-            "ratio_wall": ours_mbs / (nbytes / 1e6 / peer)}
+            "ratio_wall": ours_mbs / (mb / peer),
+            "ratio_cpu": (mb * copies / ours_cpu) / (mb / peer_cpu)}
 
 
 def three_hours(build, conf, tmp, runs, jobs):
@@ -189,6 +202,9 @@ def main():
           f"{t['peer_wall_s']:.3f} s with start-up = {t['peer_wall_mb_s']:.3f} MB/s")
     print(f"ratio        {t['ratio']:.1f}x against the peer's own figure, "
           f"{t['ratio_wall']:.1f}x against its wall time (target >= 100x)")
+    print(f"CPU time     transcriptd {t['transcriptd_cpu_s']:.3f} s = "
+          f"{t['transcriptd_cpu_mb_s']:.2f} MB per CPU second, peer {t['peer_cpu_s']:.3f} s "
+          f"= {t['peer_cpu_mb_s']:.3f}: {t['ratio_cpu']:.1f}x per CPU second")
     print(f"3-hour synthetic: {h['words']} words, {h['segments']} caption lines, "
           f"{h['bytes'] / 1e3:.0f} kB: best {h['best_ms']:.1f} ms, median "
           f"{h['median_ms']:.1f} ms over {h['runs']} runs (target < 200 ms)")
