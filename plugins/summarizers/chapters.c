@@ -12,9 +12,11 @@
  * change topic with a question).  Each chapter is titled by its key
  * phrases: frequent in it, rare in the others.
  *
- * Cost: a chapter is at most 2.5 times the average length, so the
- * programme looks back a bounded number of blocks from each block: time
- * and memory grow with blocks times that bound, not blocks squared.
+ * Cost: a chapter is at most 2.5 times the average length (and at most
+ * MAX_CHAPTER_BLOCKS), so the programme looks back a bounded number of
+ * blocks from each block; past DP_BUDGET steps each border also keeps to
+ * a band around its evenly spaced place.  Time and memory grow linearly
+ * with the transcript for a given chapter length.
  */
 #include <transcriptd/transcriptd.h>
 
@@ -32,6 +34,8 @@
 #define ALPHA 0.2               /* Dirichlet prior of each chapter's model */
 #define QUESTION_BONUS 10.0     /* nats a border before a question saves */
 #define WORDS_PER_MINUTE 150.0  /* to size chapters of untimed text */
+#define DP_BUDGET 4000000       /* steps of exact segmentation, see best_split() */
+#define MAX_CHAPTER_BLOCKS 1500 /* about 60,000 words */
 
 typedef struct chapters_state {
     stopwords stop;
@@ -226,45 +230,85 @@ static int chapter_costs(segmenter *sg, const text *t)
     return rc;
 }
 
+/* Chapter s (1..k) may end at blocks lo..hi: the chapters before and
+ * after it must fit the length bounds, and its end stays within band of
+ * where evenly spaced chapters would end. */
+static void end_range(const segmenter *sg, size_t s, size_t band, size_t *lo, size_t *hi)
+{
+    size_t n = sg->n, k = sg->k, even = s * n / k;
+    *lo = s * sg->minlen;
+    *hi = s * sg->maxlen < n ? s * sg->maxlen : n;
+    if ((k - s) * sg->maxlen < n && n - (k - s) * sg->maxlen > *lo)
+        *lo = n - (k - s) * sg->maxlen;
+    if (n - (k - s) * sg->minlen < *hi)
+        *hi = n - (k - s) * sg->minlen;
+    if (even > band && even - band > *lo)
+        *lo = even - band;
+    if (even + band < *hi)
+        *hi = even + band;
+}
+
 /*
  * The k chapters of least total cost, by dynamic programming; writes the
- * first block of each to starts (starts[0] is 0).  Chapter s may only end
- * where the chapters before and after it can still fit the bounds.
+ * first block of each to starts (starts[0] is 0).  Exact while k x blocks
+ * x the longest chapter stays under DP_BUDGET steps; beyond, each border
+ * keeps within a band of its evenly spaced place (at least two chapters
+ * wide), so that the work and memory grow linearly with the transcript.
  */
 static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
 {
     size_t n = sg->n, k = sg->k, lo_len = sg->minlen, hi_len = sg->maxlen;
+    size_t band = DP_BUDGET / (k * hi_len), avg = n / k + 1, total = 0;
+    if (band < 2 * avg)
+        band = 2 * avg;
     double *prev = malloc((n + 1) * sizeof(double)), *cur = malloc((n + 1) * sizeof(double));
     double *bonus = malloc((n + 1) * sizeof(double));
-    uint32_t *from = malloc((k + 1) * (n + 1) * sizeof(uint32_t));
-    int rc = prev && cur && bonus && from ? 0 : -ENOMEM;
+    size_t *at = malloc((k + 2) * sizeof(size_t)), *first = malloc((k + 1) * sizeof(size_t));
+    int rc = prev && cur && bonus && at && first ? 0 : -ENOMEM;
 
+    /* from[] holds, for each chapter s, where chapter s starts when it
+     * ends at block j, for j in its range only. */
+    for (size_t s = 1; rc == 0 && s <= k; s++) {
+        size_t lo, hi;
+        end_range(sg, s, band, &lo, &hi);
+        first[s] = lo;
+        at[s] = total;
+        total += hi >= lo ? hi - lo + 1 : 0;
+    }
+    uint32_t *from = rc == 0 ? malloc((total + 1) * sizeof(uint32_t)) : NULL;
+    if (rc == 0 && from == NULL)
+        rc = -ENOMEM;
     for (size_t i = 0; rc == 0 && i <= n; i++) {
         prev[i] = i == 0 ? 0 : INFINITY;
+        cur[i] = INFINITY;
         bonus[i] = i > 0 && i < n && t->blocks[i].question ? QUESTION_BONUS : 0;
     }
     for (size_t s = 1; rc == 0 && s <= k; s++) {
-        size_t lo = s * lo_len, hi = s * hi_len < n ? s * hi_len : n;
-        if ((k - s) * hi_len < n && n - (k - s) * hi_len > lo)
-            lo = n - (k - s) * hi_len;
-        if (n - (k - s) * lo_len < hi)
-            hi = n - (k - s) * lo_len;
-        for (size_t j = 0; j <= n; j++)
-            cur[j] = INFINITY;
+        size_t lo, hi;
+        end_range(sg, s, band, &lo, &hi);
         for (size_t j = lo; j <= hi; j++) {
             const double *c = &sg->cost[j * hi_len];
             double here = INFINITY;
-            uint32_t at = 0;
+            uint32_t best = 0;
             for (size_t len = lo_len; len <= hi_len && len <= j; len++) {
                 size_t i = j - len;
                 double v = prev[i] + c[len - 1] - bonus[i];
                 if (v < here) {
                     here = v;
-                    at = (uint32_t)i;
+                    best = (uint32_t)i;
                 }
             }
             cur[j] = here;
-            from[s * (n + 1) + j] = at;
+            from[at[s] + j - lo] = best;
+        }
+        /* The previous row's range is all that was set: clear it. */
+        if (s > 1) {
+            size_t plo, phi;
+            end_range(sg, s - 1, band, &plo, &phi);
+            for (size_t j = plo; j <= phi; j++)
+                prev[j] = INFINITY;
+        } else {
+            prev[0] = INFINITY;
         }
         double *swap = prev;
         prev = cur;
@@ -273,12 +317,14 @@ static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
     if (rc == 0 && prev[n] == INFINITY)
         rc = -EINVAL;
     for (size_t s = k, j = n; rc == 0 && s > 0; s--) {
-        j = from[s * (n + 1) + j];
+        j = from[at[s] + j - first[s]];
         starts[s - 1] = (uint32_t)j;
     }
     free(prev);
     free(cur);
     free(bonus);
+    free(at);
+    free(first);
     free(from);
     return rc;
 }
@@ -353,20 +399,29 @@ static long chapter_candidates(phrases *local, const text *t, const uint32_t *st
     return n;
 }
 
-/* In how many chapters each candidate is a candidate too. */
-static void count_chapters(candidate *cand, const long *ncand, size_t k)
+/* In how many chapters each candidate is a candidate too: a table keyed
+ * by the candidates' terms counts them. */
+static int count_chapters(candidate *cand, const long *ncand, size_t k)
 {
-    for (size_t c = 0; c < k; c++)
-        for (long i = 0; i < ncand[c]; i++) {
-            candidate *x = &cand[c * CANDIDATES + i];
-            x->chapters = 0;
-            for (size_t d = 0; d < k; d++)
-                for (long j = 0; j < ncand[d]; j++) {
-                    const candidate *y = &cand[d * CANDIDATES + j];
-                    x->chapters += y->n == x->n &&
-                                   memcmp(y->term, x->term, x->n * sizeof(x->term[0])) == 0;
+    strtab seen = { 0 };
+    int rc = 0;
+    for (int round = 0; round < 2 && rc == 0; round++)
+        for (size_t c = 0; c < k && rc == 0; c++)
+            for (long i = 0; i < ncand[c]; i++) {
+                candidate *x = &cand[c * CANDIDATES + i];
+                uint32_t id = strtab_intern(&seen, (const char *)x->term,
+                                            x->n * sizeof(x->term[0]), 0, NULL);
+                if (id == STRTAB_NONE) {
+                    rc = -ENOMEM;
+                    break;
                 }
-        }
+                if (round == 0)
+                    seen.v[id].value++;
+                else
+                    x->chapters = seen.v[id].value;
+            }
+    strtab_free(&seen);
+    return rc;
 }
 
 /*
@@ -422,7 +477,7 @@ static int add_chapters(const chapters_state *st, td_doc *doc, const text *t,
             rc = -ENOMEM;
     }
     if (rc == 0)
-        count_chapters(cand, ncand, k);
+        rc = count_chapters(cand, ncand, k);
     for (size_t c = 0; rc == 0 && c < k; c++) {
         rc = write_title(&title, cand + c * CANDIDATES, ncand[c],
                          (size_t)st->title_phrases, k, c);
@@ -445,6 +500,10 @@ static int segment(const chapters_state *st, td_doc *doc, text *t)
         sg.k = sg.n / 2;
     if (sg.k < 2)
         return 0;
+    /* A chapter is at most MAX_CHAPTER_BLOCKS long: few long chapters
+     * asked of a long transcript become more, shorter ones. */
+    if (sg.k * MAX_CHAPTER_BLOCKS * 2 < 5 * sg.n)
+        sg.k = 5 * sg.n / (2 * MAX_CHAPTER_BLOCKS) + 1;
     sg.maxlen = 5 * sg.n / (2 * sg.k) + 1;
     if (sg.maxlen > sg.n)
         sg.maxlen = sg.n;
