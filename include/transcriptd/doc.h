@@ -208,7 +208,8 @@ TD_API char *td_doc_strndup(td_doc *doc, const char *s, size_t len);
  *   or NULL.  The key (copied) should name the data's layout and what it
  *   was made with, since plugins built apart may read it.  The core does
  *   not know what the data was derived from: a plugin that reads it
- *   checks that it still matches the document.
+ *   checks that it still matches the document.  free_fn runs from
+ *   td_doc_free(), which the core calls before it unloads any plugin.
  *
  * RETURN VALUE
  *   td_doc_attach(): 0, or -ENOMEM after calling free_fn(data).
