@@ -87,6 +87,10 @@ void td_doc_free(td_doc *doc)
     if (doc == NULL)
         return;
     td__doc_abort_outputs(doc);
+    for (size_t i = 0; i < doc->attached.n; i++)
+        if (doc->attached.v[i].free_fn)
+            doc->attached.v[i].free_fn(doc->attached.v[i].data);
+    free(doc->attached.v);
     free(doc->text);
     free(doc->speakers.v);
     free(doc->segments.v);
@@ -420,4 +424,34 @@ void *td_doc_alloc(td_doc *doc, size_t size)
 char *td_doc_strndup(td_doc *doc, const char *s, size_t len)
 {
     return td__arena_strndup(&doc->arena, s, slen(s, len));
+}
+
+int td_doc_attach(td_doc *doc, const char *key, void *data, void (*free_fn)(void *))
+{
+    for (size_t i = 0; i < doc->attached.n; i++) {
+        td_attachment *a = &doc->attached.v[i];
+        if (strcmp(a->key, key) == 0) {
+            if (a->free_fn && a->data != data)
+                a->free_fn(a->data);
+            a->data = data;
+            a->free_fn = free_fn;
+            return 0;
+        }
+    }
+    const char *copy = td__arena_strndup(&doc->arena, key, strlen(key));
+    if (copy == NULL || TD_VEC_PUSH_ROOM(doc->attached) != 0) {
+        if (free_fn)
+            free_fn(data);
+        return -ENOMEM;
+    }
+    doc->attached.v[doc->attached.n++] = (td_attachment){ copy, data, free_fn };
+    return 0;
+}
+
+void *td_doc_attached(const td_doc *doc, const char *key)
+{
+    for (size_t i = 0; i < doc->attached.n; i++)
+        if (strcmp(doc->attached.v[i].key, key) == 0)
+            return doc->attached.v[i].data;
+    return NULL;
 }

@@ -42,6 +42,13 @@ typedef struct td_keyword {
 /* A growable array; elements are moved by realloc, never kept by address. */
 #define TD_VEC(type) struct { type *v; size_t n, cap; }
 
+/* Data a plugin keeps with the document (td_doc_attach). */
+typedef struct td_attachment {
+    const char *key;
+    void *data;
+    void (*free_fn)(void *);
+} td_attachment;
+
 struct td_output {
     td_output *next;
     const char *ext;
@@ -79,6 +86,7 @@ struct td_doc {
     const char *stem;
     bool sync;
     td_output *outputs;
+    TD_VEC(td_attachment) attached;
 };
 
 /* Makes room for one more element; 0 or -ENOMEM. */

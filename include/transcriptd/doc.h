@@ -196,6 +196,29 @@ TD_API size_t td_doc_warning_count(const td_doc *doc);
 TD_API void *td_doc_alloc(td_doc *doc, size_t size);
 TD_API char *td_doc_strndup(td_doc *doc, const char *s, size_t len);
 
+/*
+ * NAME
+ *   td_doc_attach, td_doc_attached - keep derived data with a document.
+ *
+ * DESCRIPTION
+ *   Plugins that derive the same thing from a document (the summarizers
+ *   all split it into sentences and stem its words) can do it once:
+ *   td_doc_attach() keeps data under key until the document is freed or
+ *   the same key is attached again, and then calls free_fn(data) when
+ *   free_fn is not NULL.  td_doc_attached() returns the data under key,
+ *   or NULL.  The key (copied) should name the data's layout and what it
+ *   was made with, since plugins built apart may read it.  The core does
+ *   not know what the data was derived from: a plugin that reads it
+ *   checks that it still matches the document.  free_fn runs from
+ *   td_doc_free(), which the core calls before it unloads any plugin.
+ *
+ * RETURN VALUE
+ *   td_doc_attach(): 0, or -ENOMEM after calling free_fn(data).
+ */
+TD_API int td_doc_attach(td_doc *doc, const char *key, void *data,
+                         void (*free_fn)(void *));
+TD_API void *td_doc_attached(const td_doc *doc, const char *key);
+
 /* ---- export ------------------------------------------------------------------ */
 
 /*
