@@ -305,30 +305,21 @@ static void answer(bus *b, zmq_msg_t *identity, char frames[3][64], int n)
         reply_frames(&r, "KTHXBAI", last, first);
 }
 
-/* ZMQ_FD is edge-triggered: drain everything each time it fires. */
-static void on_replay(uv_poll_t *h, int status, int events)
+static int on_replay(zwatch *w)
 {
-    bus *b = h->data;
-    (void)status;
-    (void)events;
-    for (;;) {
-        int zevents = 0;
-        size_t sz = sizeof(zevents);
-        if (zmq_getsockopt(b->replay, ZMQ_EVENTS, &zevents, &sz) != 0 ||
-            !(zevents & ZMQ_POLLIN))
-            return;
-        zmq_msg_t identity;
-        zmq_msg_init(&identity);
-        if (zmq_msg_recv(&identity, b->replay, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&identity);
-            return;
-        }
-        char frames[3][64];
-        int n = zmq_msg_more(&identity) ? recv_request(b->replay, frames) : 0;
-        if (n >= 0)
-            answer(b, &identity, frames, n);
+    bus *b = w->data;
+    zmq_msg_t identity;
+    zmq_msg_init(&identity);
+    if (zmq_msg_recv(&identity, b->replay, ZMQ_DONTWAIT) < 0) {
         zmq_msg_close(&identity);
+        return -1;
     }
+    char frames[3][64];
+    int n = zmq_msg_more(&identity) ? recv_request(b->replay, frames) : 0;
+    if (n >= 0)
+        answer(b, &identity, frames, n);
+    zmq_msg_close(&identity);
+    return 0;
 }
 
 static void on_sync(uv_timer_t *t)
@@ -345,16 +336,8 @@ void bus_attach(bus *b, uv_loop_t *loop)
     uv_timer_init(loop, &b->sync_timer);
     b->sync_timer.data = b;
     uv_timer_start(&b->sync_timer, on_sync, JOURNAL_SYNC_MS, JOURNAL_SYNC_MS);
-    if (b->replay != NULL) {
-        int fd;
-        size_t sz = sizeof(fd);
-        zmq_getsockopt(b->replay, ZMQ_FD, &fd, &sz);
-        uv_poll_init(loop, &b->replay_poll, fd);
-        b->replay_poll.data = b;
-        uv_poll_start(&b->replay_poll, UV_READABLE, on_replay);
-        /* Requests that came before the poll started. */
-        on_replay(&b->replay_poll, 0, 0);
-    }
+    if (b->replay != NULL)
+        zwatch_start(&b->replay_watch, loop, b->replay, on_replay, b);
     b->attached = 1;
 }
 
@@ -363,8 +346,7 @@ void bus_detach(bus *b)
     if (!b->attached)
         return;
     uv_close((uv_handle_t *)&b->sync_timer, NULL);
-    if (b->replay != NULL)
-        uv_close((uv_handle_t *)&b->replay_poll, NULL);
+    zwatch_stop(&b->replay_watch);
     ingest_detach(&b->ingest);
     zap_detach(&b->zap);
     b->attached = 0;

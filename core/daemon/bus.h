@@ -22,6 +22,7 @@
 
 #include "ingest.h"
 #include "journal.h"
+#include "zwatch.h"
 #include "zap.h"
 
 #include <jansson.h>
@@ -39,7 +40,7 @@ typedef struct bus {
     void *replay;           /* ROUTER, or NULL */
     uint64_t seq;           /* the last seq sent */
     journal journal;
-    uv_poll_t replay_poll;
+    zwatch replay_watch;
     uv_timer_t sync_timer;
     ingest ingest;
     zap zap;                /* with CURVE only (zap.sock != NULL) */

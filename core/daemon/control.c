@@ -84,50 +84,33 @@ static int recv_message(void *sock, zmq_msg_t frames[MAX_FRAMES], int *overflow)
     return n;
 }
 
-/* ZMQ_FD is edge-triggered: drain everything each time it fires. */
-static void on_request(uv_poll_t *h, int status, int events)
+static int on_request(zwatch *w)
 {
-    control *c = h->data;
-    (void)status;
-    (void)events;
-    for (;;) {
-        int zevents = 0, overflow;
-        size_t sz = sizeof(zevents);
-        if (zmq_getsockopt(c->sock, ZMQ_EVENTS, &zevents, &sz) != 0 ||
-            !(zevents & ZMQ_POLLIN))
-            return;
-        zmq_msg_t frames[MAX_FRAMES];
-        int n = recv_message(c->sock, frames, &overflow);
-        if (n < 0)
-            return;
-        if (n >= 2 && !overflow)
-            answer(c, frames, n);
-        for (int i = 0; i < n; i++)
-            zmq_msg_close(&frames[i]);
-    }
+    control *c = w->data;
+    int overflow;
+    zmq_msg_t frames[MAX_FRAMES];
+    int n = recv_message(c->sock, frames, &overflow);
+    if (n < 0)
+        return -1;
+    if (n >= 2 && !overflow)
+        answer(c, frames, n);
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&frames[i]);
+    return 0;
 }
 
 void control_attach(control *c, uv_loop_t *loop, status_fn status, void *arg)
 {
     if (c->sock == NULL)
         return;
-    int fd;
-    size_t sz = sizeof(fd);
     c->status = status;
     c->arg = arg;
-    zmq_getsockopt(c->sock, ZMQ_FD, &fd, &sz);
-    uv_poll_init(loop, &c->poll, fd);
-    c->poll.data = c;
-    uv_poll_start(&c->poll, UV_READABLE, on_request);
-    c->attached = 1;
-    on_request(&c->poll, 0, 0);     /* requests that came before the poll */
+    zwatch_start(&c->watch, loop, c->sock, on_request, c);
 }
 
 void control_detach(control *c)
 {
-    if (c->attached)
-        uv_close((uv_handle_t *)&c->poll, NULL);
-    c->attached = 0;
+    zwatch_stop(&c->watch);
 }
 
 void control_close(control *c)

@@ -12,13 +12,14 @@
 
 #include "status.h"
 
+#include "zwatch.h"
+
 #include <uv.h>
 
 typedef struct control {
     void *ctx;
     void *sock;
-    uv_poll_t poll;
-    int attached;
+    zwatch watch;
     status_fn status;
     void *arg;
     char *ipc_path;         /* the socket file, removed at close */

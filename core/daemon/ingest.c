@@ -221,7 +221,6 @@ static void write_file(uv_work_t *w)
              "id %s)", len, s->id);
 }
 
-static void on_readable(uv_poll_t *h, int status, int events);
 
 static void after_write(uv_work_t *w, int status)
 {
@@ -243,8 +242,7 @@ static void after_write(uv_work_t *w, int status)
     zmq_msg_close(&s->body);
     free(s);
     /* Requests may have waited while MAX_BUSY writes were in flight. */
-    if (in->attached)
-        on_readable(&in->poll, 0, 0);
+    zwatch_drain(&in->watch);
 }
 
 /* ---- requests ---------------------------------------------------------------- */
@@ -324,24 +322,18 @@ static void handle(ingest *in, zmq_msg_t *f, int n)
         zmq_msg_close(&f[i]);
 }
 
-/* ZMQ_FD is edge-triggered: drain everything each time it fires. */
-static void on_readable(uv_poll_t *h, int status, int events)
+/* One request; pauses while MAX_BUSY writes are in flight. */
+static int on_readable(zwatch *w)
 {
-    ingest *in = h->data;
-    (void)status;
-    (void)events;
-    while (in->busy < MAX_BUSY) {
-        int zevents = 0;
-        size_t sz = sizeof(zevents);
-        if (zmq_getsockopt(in->sock, ZMQ_EVENTS, &zevents, &sz) != 0 ||
-            !(zevents & ZMQ_POLLIN))
-            return;
-        zmq_msg_t f[MAX_FRAMES];
-        int n = recv_frames(in->sock, f);
-        if (n < 0)
-            return;
-        handle(in, f, n);
-    }
+    ingest *in = w->data;
+    if (in->busy >= MAX_BUSY)
+        return -1;
+    zmq_msg_t f[MAX_FRAMES];
+    int n = recv_frames(in->sock, f);
+    if (n < 0)
+        return -1;
+    handle(in, f, n);
+    return 0;
 }
 
 /* Temporary files of writes a crash interrupted. */
@@ -365,22 +357,12 @@ void ingest_attach(ingest *in, uv_loop_t *loop)
         return;
     remove_stale(in->inbox);
     in->loop = loop;
-    int fd;
-    size_t sz = sizeof(fd);
-    zmq_getsockopt(in->sock, ZMQ_FD, &fd, &sz);
-    uv_poll_init(loop, &in->poll, fd);
-    in->poll.data = in;
-    uv_poll_start(&in->poll, UV_READABLE, on_readable);
-    in->attached = 1;
-    /* Requests that came before the poll started. */
-    on_readable(&in->poll, 0, 0);
+    zwatch_start(&in->watch, loop, in->sock, on_readable, in);
 }
 
 void ingest_detach(ingest *in)
 {
-    if (in->attached)
-        uv_close((uv_handle_t *)&in->poll, NULL);
-    in->attached = 0;
+    zwatch_stop(&in->watch);
 }
 
 void ingest_close(ingest *in)

@@ -14,6 +14,8 @@
 #ifndef TD_INGEST_H
 #define TD_INGEST_H
 
+#include "zwatch.h"
+
 #include <stddef.h>
 #include <uv.h>
 
@@ -26,8 +28,7 @@ typedef struct ingest {
     char *inbox, *work;
     long long max_size;         /* bytes; 0 = no limit */
     uv_loop_t *loop;
-    uv_poll_t poll;
-    int attached;
+    zwatch watch;
     size_t busy;                /* writes in flight */
     unsigned long accepted, refused;
 } ingest;

@@ -184,43 +184,25 @@ static void handle(zap *z, frame *f, int n)
     reply(z->sock, &f[1], "200", "OK", user);
 }
 
-/* ZMQ_FD is edge-triggered: drain everything each time it fires. */
-static void on_request(uv_poll_t *h, int status, int events)
+static int on_request(zwatch *w)
 {
-    zap *z = h->data;
-    (void)status;
-    (void)events;
-    for (;;) {
-        int zevents = 0;
-        size_t sz = sizeof(zevents);
-        if (zmq_getsockopt(z->sock, ZMQ_EVENTS, &zevents, &sz) != 0 ||
-            !(zevents & ZMQ_POLLIN))
-            return;
-        frame f[MAX_FRAMES];
-        int n = recv_request(z->sock, f);
-        if (n < 0)
-            return;
-        handle(z, f, n);
-    }
+    zap *z = w->data;
+    frame f[MAX_FRAMES];
+    int n = recv_request(z->sock, f);
+    if (n < 0)
+        return -1;
+    handle(z, f, n);
+    return 0;
 }
 
 void zap_attach(zap *z, uv_loop_t *loop)
 {
-    int fd;
-    size_t sz = sizeof(fd);
-    zmq_getsockopt(z->sock, ZMQ_FD, &fd, &sz);
-    uv_poll_init(loop, &z->poll, fd);
-    z->poll.data = z;
-    uv_poll_start(&z->poll, UV_READABLE, on_request);
-    z->attached = 1;
-    on_request(&z->poll, 0, 0);
+    zwatch_start(&z->watch, loop, z->sock, on_request, z);
 }
 
 void zap_detach(zap *z)
 {
-    if (z->attached)
-        uv_close((uv_handle_t *)&z->poll, NULL);
-    z->attached = 0;
+    zwatch_stop(&z->watch);
 }
 
 void zap_close(zap *z)

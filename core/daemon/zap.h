@@ -11,6 +11,8 @@
 #ifndef TD_ZAP_H
 #define TD_ZAP_H
 
+#include "zwatch.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,8 +25,7 @@ typedef struct zap {
     size_t nkeys;
     struct timespec dir_mtime;
     unsigned long accepted, refused;
-    uv_poll_t poll;
-    int attached;
+    zwatch watch;
 } zap;
 
 /* Reads the keys in dir and binds the handler.  0, or -1 with why. */
