@@ -16,12 +16,8 @@
 #include <string.h>
 
 static const td_option options[] = {
-    { "line_length", TD_OPT_INT, "42", "characters per caption line" },
-    { "lines", TD_OPT_INT, "2", "lines per cue, 1 or 2" },
-    { "min_duration", TD_OPT_DOUBLE, "1.0", "seconds a cue lasts at least, where the next leaves room" },
-    { "max_duration", TD_OPT_DOUBLE, "7.0", "seconds a cue lasts at most" },
+    CUE_OPTIONS("srt"),
     { "speaker_labels", TD_OPT_BOOL, "yes", "start each speaker's turn with \"Name: \" (two or more speakers)" },
-    { "untimed", TD_OPT_STRING, "fail", "a document without times: fail, or skip (no .srt, a warning)" },
     { NULL, 0, NULL, NULL },
 };
 
@@ -33,28 +29,15 @@ typedef struct subrip_state {
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
-    long long line = td_opt_int(opts, "line_length"), lines = td_opt_int(opts, "lines");
-    double min = td_opt_double(opts, "min_duration"), max = td_opt_double(opts, "max_duration");
-    const char *untimed = td_opt_string(opts, "untimed");
-
-    if (line < 10 || line > 200)
-        return td_error_set(err, "line_length must be between 10 and 200");
-    if (lines < 1 || lines > 2)
-        return td_error_set(err, "lines must be 1 or 2");
-    if (!(min > 0 && max >= min && max <= 60))
-        return td_error_set(err, "need 0 < min_duration <= max_duration <= 60");
-    if (strcmp(untimed, "fail") != 0 && strcmp(untimed, "skip") != 0)
-        return td_error_set(err, "untimed must be fail or skip, not '%s'", untimed);
-    subrip_state *st = malloc(sizeof(*st));
-    if (st == NULL)
+    subrip_state st;
+    if (cue_options_read(opts, &st.lim, &st.skip_untimed, err) != 0)
+        return -1;
+    st.labels = td_opt_bool(opts, "speaker_labels");
+    subrip_state *copy = malloc(sizeof(*copy));
+    if (copy == NULL)
         return td_error_set(err, "out of memory");
-    *st = (subrip_state){
-        .lim = { (int)line, (int)lines, (td_ms)(min * 1000 + 0.5),
-                 (td_ms)(max * 1000 + 0.5), false },
-        .labels = td_opt_bool(opts, "speaker_labels"),
-        .skip_untimed = strcmp(untimed, "skip") == 0,
-    };
-    *state = st;
+    *copy = st;
+    *state = copy;
     return 0;
 }
 

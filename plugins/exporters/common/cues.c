@@ -364,3 +364,24 @@ const char *cue_time(td_ms ms, char sep, char buf[24])
              (long long)(ms % 1000));
     return buf;
 }
+
+int cue_options_read(const td_options *opts, cue_limits *lim, bool *skip_untimed,
+                     td_error *err)
+{
+    long long line = td_opt_int(opts, "line_length"), lines = td_opt_int(opts, "lines");
+    double min = td_opt_double(opts, "min_duration"), max = td_opt_double(opts, "max_duration");
+    const char *untimed = td_opt_string(opts, "untimed");
+
+    if (line < 10 || line > 200)
+        return td_error_set(err, "line_length must be between 10 and 200");
+    if (lines < 1 || lines > 2)
+        return td_error_set(err, "lines must be 1 or 2");
+    if (!(min > 0 && max >= min && max <= 60))
+        return td_error_set(err, "need 0 < min_duration <= max_duration <= 60");
+    if (strcmp(untimed, "fail") != 0 && strcmp(untimed, "skip") != 0)
+        return td_error_set(err, "untimed must be fail or skip, not '%s'", untimed);
+    *lim = (cue_limits){ (int)line, (int)lines, (td_ms)(min * 1000 + 0.5),
+                         (td_ms)(max * 1000 + 0.5), false };
+    *skip_untimed = strcmp(untimed, "skip") == 0;
+    return 0;
+}

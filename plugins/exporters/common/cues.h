@@ -51,6 +51,23 @@ typedef struct cue_list {
  * either way.
  */
 int cues_build(const td_doc *doc, const cue_limits *lim, cue_list *list);
+
+/*
+ * The options every caption exporter takes, as rows of its td_option table;
+ * ext names its output in the help text.
+ */
+#define CUE_OPTIONS(ext)                                                           \
+    { "line_length", TD_OPT_INT, "42", "characters per caption line" },            \
+    { "lines", TD_OPT_INT, "2", "lines per cue, 1 or 2" },                         \
+    { "min_duration", TD_OPT_DOUBLE, "1.0",                                        \
+      "seconds a cue lasts at least, where the next leaves room" },                \
+    { "max_duration", TD_OPT_DOUBLE, "7.0", "seconds a cue lasts at most" },       \
+    { "untimed", TD_OPT_STRING, "fail",                                            \
+      "a document without times: fail, or skip (no ." ext ", a warning)" }
+
+/* Reads and checks the CUE_OPTIONS values.  0, or -1 with err set. */
+int cue_options_read(const td_options *opts, cue_limits *lim, bool *skip_untimed,
+                     td_error *err);
 void cues_free(cue_list *list);
 
 /* The cue's text (not NUL-terminated at line2 or len). */
