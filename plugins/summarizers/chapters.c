@@ -38,8 +38,7 @@
 #define MAX_CHAPTER_BLOCKS 1500 /* about 60,000 words */
 
 typedef struct chapters_state {
-    stopwords stop;
-    char language[32];
+    text_options text;
     double minutes;
     long long count;
     long long title_phrases;
@@ -51,8 +50,7 @@ static const td_option options[] = {
     { "count", TD_OPT_INT, "0", "how many chapters to find; 0: from minutes" },
     { "title_phrases", TD_OPT_INT, "2", "key phrases in a found chapter's title" },
     { "keep_source", TD_OPT_BOOL, "yes", "keep the chapters or headings of the source" },
-    { "stopwords", TD_OPT_STRING, "conf/stopwords-en.txt", "the stop-word list" },
-    { "language", TD_OPT_STRING, "english", "the Snowball stemmer (libstemmer name)" },
+    TEXT_OPTIONS,
     { NULL },
 };
 
@@ -74,7 +72,6 @@ typedef struct text {
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
-    const char *language = td_opt_string(opts, "language");
     chapters_state st = {
         .minutes = td_opt_double(opts, "minutes"),
         .count = td_opt_int(opts, "count"),
@@ -85,14 +82,11 @@ static int init(void **state, const td_options *opts, td_error *err)
     if (st.minutes <= 0 || st.count < 0 || st.title_phrases < 1)
         return td_error_set(err, "minutes and title_phrases must be positive, "
                                  "count 0 or more");
-    if (lexicon_check_language(language, err) != 0)
-        return -1;
     chapters_state *s = malloc(sizeof(*s));
     if (s == NULL)
         return td_error_set(err, "out of memory");
     *s = st;
-    snprintf(s->language, sizeof(s->language), "%s", language);
-    if (stopwords_load(&s->stop, td_opt_path(opts, "stopwords"), err) != 0) {
+    if (text_options_read(&s->text, opts, err) != 0) {
         free(s);
         return -1;
     }
@@ -103,7 +97,7 @@ static int init(void **state, const td_options *opts, td_error *err)
 static void fini(void *state)
 {
     chapters_state *st = state;
-    stopwords_free(&st->stop);
+    text_options_free(&st->text);
     free(st);
 }
 
@@ -539,7 +533,7 @@ static int run(void *state, td_doc *doc, td_error *err)
         }
     }
     td_doc_clear_chapters(doc);
-    doc_words *w = analysis_words(doc, &st->stop, st->language);
+    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
     int rc = w ? 0 : -ENOMEM;
     if (rc == 0 && w->ss->n > 0) {
         t.ss = w->ss;

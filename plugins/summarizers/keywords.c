@@ -21,8 +21,7 @@
 #include "common/phrases.h"
 
 typedef struct keywords_state {
-    stopwords stop;
-    char language[32];
+    text_options text;
     size_t count;
     uint32_t max_words;
 } keywords_state;
@@ -30,28 +29,23 @@ typedef struct keywords_state {
 static const td_option options[] = {
     { "count", TD_OPT_INT, "10", "how many key phrases to keep" },
     { "max_words", TD_OPT_INT, "3", "the longest key phrase, in words (1 to 3)" },
-    { "stopwords", TD_OPT_STRING, "conf/stopwords-en.txt", "the stop-word list" },
-    { "language", TD_OPT_STRING, "english", "the Snowball stemmer (libstemmer name)" },
+    TEXT_OPTIONS,
     { NULL },
 };
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
-    const char *language = td_opt_string(opts, "language");
     long long count = td_opt_int(opts, "count"), max = td_opt_int(opts, "max_words");
 
     if (count < 1 || max < 1 || max > PHRASE_MAX)
         return td_error_set(err, "count must be positive and max_words 1 to %d",
                             PHRASE_MAX);
-    if (lexicon_check_language(language, err) != 0)
-        return -1;
     keywords_state *st = calloc(1, sizeof(*st));
     if (st == NULL)
         return td_error_set(err, "out of memory");
-    snprintf(st->language, sizeof(st->language), "%s", language);
     st->count = (size_t)count;
     st->max_words = (uint32_t)max;
-    if (stopwords_load(&st->stop, td_opt_path(opts, "stopwords"), err) != 0) {
+    if (text_options_read(&st->text, opts, err) != 0) {
         free(st);
         return -1;
     }
@@ -62,7 +56,7 @@ static int init(void **state, const td_options *opts, td_error *err)
 static void fini(void *state)
 {
     keywords_state *st = state;
-    stopwords_free(&st->stop);
+    text_options_free(&st->text);
     free(st);
 }
 
@@ -168,7 +162,7 @@ static int add_keywords(td_doc *doc, const doc_words *w, phrases *pt, tokens *tk
 static int run(void *state, td_doc *doc, td_error *err)
 {
     keywords_state *st = state;
-    doc_words *w = analysis_words(doc, &st->stop, st->language);
+    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
     tokens tk = { 0 };
     phrases pt;
     int rc = w ? 0 : -ENOMEM;

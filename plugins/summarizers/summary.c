@@ -35,8 +35,7 @@
 #define FULL_WORDS 20
 
 typedef struct summary_state {
-    stopwords stop;
-    char language[32];
+    text_options text;
     long long sentences;
     double ratio, redundancy;
     long long min_words;
@@ -49,8 +48,7 @@ static const td_option options[] = {
     { "min_words", TD_OPT_INT, "6", "shorter sentences are never picked" },
     { "redundancy", TD_OPT_DOUBLE, "0.3",
       "0 to 1: how much likeness to a picked sentence counts against another" },
-    { "stopwords", TD_OPT_STRING, "conf/stopwords-en.txt", "the stop-word list" },
-    { "language", TD_OPT_STRING, "english", "the Snowball stemmer (libstemmer name)" },
+    TEXT_OPTIONS,
     { NULL },
 };
 
@@ -72,7 +70,6 @@ typedef struct ranker {
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
-    const char *language = td_opt_string(opts, "language");
     summary_state st = {
         .sentences = td_opt_int(opts, "sentences"),
         .ratio = td_opt_double(opts, "ratio"),
@@ -84,14 +81,11 @@ static int init(void **state, const td_options *opts, td_error *err)
         st.redundancy > 1)
         return td_error_set(err, "sentences must be positive, ratio and "
                                  "redundancy between 0 and 1");
-    if (lexicon_check_language(language, err) != 0)
-        return -1;
     summary_state *s = malloc(sizeof(*s));
     if (s == NULL)
         return td_error_set(err, "out of memory");
     *s = st;
-    snprintf(s->language, sizeof(s->language), "%s", language);
-    if (stopwords_load(&s->stop, td_opt_path(opts, "stopwords"), err) != 0) {
+    if (text_options_read(&s->text, opts, err) != 0) {
         free(s);
         return -1;
     }
@@ -102,7 +96,7 @@ static int init(void **state, const td_options *opts, td_error *err)
 static void fini(void *state)
 {
     summary_state *st = state;
-    stopwords_free(&st->stop);
+    text_options_free(&st->text);
     free(st);
 }
 
@@ -473,7 +467,7 @@ static int summarize(const summary_state *st, td_doc *doc, const sentences *ss,
 static int run(void *state, td_doc *doc, td_error *err)
 {
     summary_state *st = state;
-    doc_words *w = analysis_words(doc, &st->stop, st->language);
+    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
     ranker r = { 0 };
     int rc = w ? 0 : -ENOMEM;
 

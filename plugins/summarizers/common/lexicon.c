@@ -95,6 +95,20 @@ void stopwords_free(stopwords *sw)
     strtab_free(&sw->words);
 }
 
+int text_options_read(text_options *t, const td_options *opts, td_error *err)
+{
+    const char *language = td_opt_string(opts, "language");
+    if (lexicon_check_language(language, err) != 0)
+        return -1;
+    snprintf(t->language, sizeof(t->language), "%s", language);
+    return stopwords_load(&t->stop, td_opt_path(opts, "stopwords"), err);
+}
+
+void text_options_free(text_options *t)
+{
+    stopwords_free(&t->stop);
+}
+
 int lexicon_check_language(const char *language, td_error *err)
 {
     struct sb_stemmer *s = sb_stemmer_new(language, NULL);

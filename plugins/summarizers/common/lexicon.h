@@ -38,6 +38,23 @@ void stopwords_free(stopwords *sw);
 int lexicon_check_language(const char *language, td_error *err);
 
 /*
+ * What every text summarizer reads from its "language" and "stopwords"
+ * options (TEXT_OPTIONS rows in its table), checked and loaded by init().
+ */
+typedef struct text_options {
+    char language[32];
+    stopwords stop;
+} text_options;
+
+#define TEXT_OPTIONS                                                              \
+    { "stopwords", TD_OPT_STRING, "conf/stopwords-en.txt", "the stop-word list" }, \
+    { "language", TD_OPT_STRING, "english", "the Snowball stemmer (libstemmer name)" }
+
+/* Returns 0, or -1 with err set (unknown language, unreadable list). */
+int text_options_read(text_options *t, const td_options *opts, td_error *err);
+void text_options_free(text_options *t);
+
+/*
  * A content word of a text.  gap tells that something other than white
  * space or a hyphen (a stop word, a number, punctuation) separates it from
  * the token before: key phrases never span a gap.
