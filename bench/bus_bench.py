@@ -75,6 +75,45 @@ def submit_round_trips(build, count, tmp):
         daemon.wait(20)
 
 
+def peer_publish_rate(events, runs=3):
+    """What the reference does per event (json.dumps, PUB send_multipart),
+    with a subscriber counting in another thread, in the same run."""
+    import json
+    import threading
+    rates = []
+    for _ in range(runs):
+        ctx = zmq.Context()
+        ep = f"tcp://127.0.0.1:{free_port()}"
+        pub = ctx.socket(zmq.PUB)
+        pub.setsockopt(zmq.SNDHWM, 0)
+        pub.bind(ep)
+        sub = ctx.socket(zmq.SUB)
+        sub.setsockopt(zmq.RCVHWM, 0)
+        sub.subscribe(b"")
+        sub.connect(ep)
+        got = []
+
+        def count():
+            n = 0
+            while n < events and sub.poll(5000):
+                sub.recv_multipart()
+                n += 1
+            got.append(n)
+        t = threading.Thread(target=count)
+        t.start()
+        time.sleep(0.3)
+        t0 = time.perf_counter()
+        for i in range(events):
+            pub.send_multipart([b"transcript.done", json.dumps(
+                {"source": f"f{i}.txt", "json": f"/out/f{i}.json", "seq": i}).encode()])
+        t.join()
+        rates.append(events / (time.perf_counter() - t0))
+        sub.close(linger=0)
+        pub.close(linger=0)
+        ctx.term()
+    return sorted(rates)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=str(ROOT / "build-rel"))
@@ -84,15 +123,19 @@ def main():
     build = pathlib.Path(args.build)
 
     rates, best = publish_rate(build, args.events)
+    peer = peer_publish_rate(args.events)
+    print("| measure | transcriptd | peer.py's way | ratio |")
+    print("|---|---|---|---|")
     print(f"| events published per second, subscriber attached "
-          f"({args.events} events, 3 runs) | {rates[1]:,.0f} median, "
-          f"{rates[-1]:,.0f} best; all {best['received']} delivered |")
+          f"({args.events} events, median of 3) | {rates[1]:,.0f} (journaled; "
+          f"all {best['received']} delivered) | {peer[1]:,.0f} | "
+          f"{rates[1] / peer[1]:.1f}x |")
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         times = submit_round_trips(build, args.submits, pathlib.Path(tmp))
     q = statistics.quantiles(times, n=100)
     print(f"| submit round trip, {len(SMALL)}-byte file ({len(times)} submits) | "
           f"p50 {statistics.median(times):.2f} ms, p90 {q[89]:.2f} ms, "
-          f"p99 {q[98]:.2f} ms |")
+          f"p99 {q[98]:.2f} ms | (no submit) | |")
 
 
 if __name__ == "__main__":
