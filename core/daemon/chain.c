@@ -240,6 +240,8 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
         const stage *s = &ch->stages[i];
         if (s->p->kind != TD_PARSER)
             continue;
+        if (ch->on_stage != NULL)
+            ch->on_stage(ch->on_stage_arg, s->p->name, "probe");
         int score = s->p->probe(s->state, &in);
         if (score > *best) {
             *best = score;
@@ -249,9 +251,12 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
     return pick;
 }
 
-static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
+static int run_stage(const chain *ch, const stage *s, td_doc *doc,
+                     chain_failure *f)
 {
     td_error err = { "" };
+    if (ch->on_stage != NULL)
+        ch->on_stage(ch->on_stage_arg, s->p->name, stage_name(s->p->kind));
     uint64_t t0 = s->timing ? now_ns() : 0;
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
@@ -275,14 +280,14 @@ int chain_run(const chain *ch, td_doc *doc, chain_failure *f)
                     "transcript (every probe scored 0)");
     if (td_doc_set_format(doc, parser->p->name) != 0)
         return fail(f, "core", "parse", "out of memory");
-    if (run_stage(parser, doc, f) != 0)
+    if (run_stage(ch, parser, doc, f) != 0)
         return -1;
     if (td_doc_segment_count(doc) == 0)
         return fail(f, parser->p->name, "parse", "no transcript text found");
 
     for (size_t i = 0; i < ch->nstages; i++) {
         const stage *s = &ch->stages[i];
-        if (s->p->kind != TD_PARSER && run_stage(s, doc, f) != 0)
+        if (s->p->kind != TD_PARSER && run_stage(ch, s, doc, f) != 0)
             return -1;
     }
     return 0;

@@ -299,3 +299,18 @@ out:
     free(stem);
     td_doc_free(doc);
 }
+
+char *job_read(const job *j, size_t *len, chain_failure *f)
+{
+    return read_source(j, len, f);
+}
+
+void job_fail(job *j, chain_failure *f, const char *id)
+{
+    job_failed(j, f, id);
+}
+
+char *job_move_done(const job *j)
+{
+    return move_source(j, j->env.done);
+}
