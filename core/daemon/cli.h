@@ -44,5 +44,6 @@ int cmd_process(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const struct command {
     { "plugins", cmd_plugins, "list the plugins found, with their options" },
     { "check-config", cmd_check_config, "check a config and report every error" },
     { "status", cmd_status, "ask the running daemon: counters and plugin times" },
+    { "worker", cmd_worker, "run documents for a daemon with isolation = process: worker [--connect ENDPOINT]" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
