@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <transcriptd/version.h>
 #include <unistd.h>
@@ -340,21 +341,16 @@ static const char USAGE[] =
     "Runs documents for a daemon with isolation = process.  ENDPOINT: the\n"
     "daemon's [daemon] workers_endpoint (default: the config's).";
 
-/* argv as given, with --scratch added: what a RESTART runs again. */
-static char **exec_args(int argc, char **argv, const char *scratch, bool given)
+/* argv as given: what a RESTART runs again. */
+static char **exec_args(int argc, char **argv)
 {
-    char **v = calloc((size_t)argc + 5, sizeof(*v));
+    char **v = calloc((size_t)argc + 2, sizeof(*v));
     if (v == NULL)
         return NULL;
-    int n = 0;
-    v[n++] = "transcriptd";
-    v[n++] = "worker";
+    v[0] = "transcriptd";
+    v[1] = "worker";
     for (int i = 1; i < argc; i++)
-        v[n++] = argv[i];
-    if (!given) {
-        v[n++] = "--scratch";
-        v[n++] = (char *)scratch;
-    }
+        v[i + 1] = argv[i];
     return v;
 }
 
@@ -393,22 +389,40 @@ static int parse_args(int argc, char **argv, cli_common *cc, worker *w,
     return -1;
 }
 
-/* The scratch folder: given, or a new one under $TMPDIR. */
+/*
+ * A folder of our own under $TMPDIR, named after the worker: the same
+ * again after a restart (same name, same pid), so that nothing is left
+ * behind.  One that is there already must be ours and private.
+ */
+static char *own_folder(const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    td_buf p = TD_BUF_INIT;
+    td_buf_printf(&p, "%s/transcriptd-worker-", tmp && *tmp ? tmp : "/tmp");
+    for (const char *c = name; *c; c++)
+        td_buf_printf(&p, "%c", *c == '/' ? '_' : *c);
+    struct stat st;
+    if (p.data != NULL && mkdir(p.data, 0700) != 0 &&
+        (errno != EEXIST || lstat(p.data, &st) != 0 || !S_ISDIR(st.st_mode) ||
+         st.st_uid != getuid() || (st.st_mode & 077) != 0)) {
+        log_error("cannot use %s as the scratch folder: %s", p.data,
+                  errno == EEXIST ? "not a private folder of ours" : strerror(errno));
+        td_buf_free(&p);
+        return NULL;
+    }
+    return p.data;
+}
+
+/* The scratch folder: given, or our own under $TMPDIR. */
 static int make_scratch(worker *w, const char *given)
 {
-    if (given != NULL) {
-        w->scratch = path_absolute(given);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        char *tmpl = path_join(tmp && *tmp ? tmp : "/tmp", "transcriptd-worker.XXXXXX");
-        w->scratch = tmpl && mkdtemp(tmpl) ? tmpl : NULL;
-        if (w->scratch == NULL)
-            free(tmpl);
-        w->own_scratch = true;
-    }
-    int rc = w->scratch ? worker_job_prepare(&w->wj, w->scratch) : -ENOMEM;
+    w->own_scratch = given == NULL;
+    w->scratch = given ? path_absolute(given) : own_folder(w->name);
+    if (w->scratch == NULL)
+        return -1;
+    int rc = worker_job_prepare(&w->wj, w->scratch);
     if (rc != 0)
-        log_error("scratch folder %s: %s", w->scratch ? w->scratch : "?", strerror(-rc));
+        log_error("scratch folder %s: %s", w->scratch, strerror(-rc));
     return rc;
 }
 
@@ -469,7 +483,7 @@ int cmd_worker(int argc, char **argv)
 
     rc = 1;
     if (make_scratch(&w, scratch) == 0 && signals_setup(&w) == 0 &&
-        (w.exec_argv = exec_args(argc, saved, w.scratch, scratch != NULL)) != NULL &&
+        (w.exec_argv = exec_args(argc, saved)) != NULL &&
         (w.ctx = zmq_ctx_new()) != NULL && start_job_thread(&w) == 0) {
         limit_memory(w.c.worker_memory);
         rc = serve(&w) == 0 ? 0 : 1;

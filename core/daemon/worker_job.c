@@ -31,11 +31,9 @@ static void empty_folder(const char *dir)
 }
 
 /* The stage file, mapped shared: its stores reach the file at once. */
-static char *map_board(const char *scratch)
+static char *map_board(const char *path)
 {
-    char *path = path_join(scratch, WORKER_BOARD_FILE);
     int fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
-    free(path);
     if (fd < 0)
         return NULL;
     void *p = ftruncate(fd, WORKER_BOARD_SIZE) == 0
@@ -61,7 +59,8 @@ int worker_job_prepare(worker_job *wj, const char *scratch)
         return rc;
     unlink(wj->src);
     empty_folder(wj->outdir);
-    wj->board = map_board(scratch);
+    wj->board_path = path_join(scratch, WORKER_BOARD_FILE);
+    wj->board = map_board(wj->board_path);
     return 0;
 }
 
@@ -78,7 +77,10 @@ void worker_job_free(worker_job *wj)
     wj->src = wj->outdir = NULL;
     if (wj->board != NULL)
         munmap(wj->board, WORKER_BOARD_SIZE);
-    wj->board = NULL;
+    if (wj->board_path != NULL)
+        unlink(wj->board_path);
+    free(wj->board_path);
+    wj->board = wj->board_path = NULL;
 }
 
 static void send_strs(void *sock, const char *const *s, size_t n)

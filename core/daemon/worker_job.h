@@ -30,6 +30,7 @@ typedef struct worker_job {
     void *pair;             /* the thread's own socket */
     char id[32];            /* the job running */
     char *board;            /* scratch/stage, mapped; NULL: none */
+    char *board_path;
 } worker_job;
 
 #define WORKER_BOARD_FILE "stage"
