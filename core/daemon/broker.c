@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <transcriptd/version.h>
 #include <unistd.h>
 
 #define TICK_MS 100
@@ -227,6 +229,10 @@ static void on_ready(broker *b, peer *p, wire_msg *m, const void *id, size_t idl
     const char *host = json_string_value(json_object_get(o, "host"));
     snprintf(p->host, sizeof(p->host), "%s", host ? host : "?");
     p->pid = (int)json_integer_value(json_object_get(o, "pid"));
+    const char *version = json_string_value(json_object_get(o, "version"));
+    if (version == NULL || strcmp(version, TD_VERSION_STRING) != 0)
+        log_warn("worker %s runs transcriptd %s, the daemon %s", p->name,
+                 version ? version : "?", TD_VERSION_STRING);
     p->busy_elsewhere = json_is_true(json_object_get(o, "busy"));
     p->heard_ms = broker_now(b);
     p->idle_seq = ++b->idle_seq;
@@ -525,6 +531,9 @@ int broker_start(uv_loop_t *loop, const config *c, const cli_common *cc,
     b->loop = loop;
     b->timeout_ms = (uint64_t)c->job_timeout * 1000;
     b->verbosity = cc->verbosity;
+    /* Job ids differ from a previous run's: a worker's late answer from
+     * before a restart can never match. */
+    b->next_id = (uint64_t)time(NULL) << 20;
     b->endpoint = strdup(c->workers_endpoint);
     b->config_path = cc->config_path ? path_absolute(cc->config_path) : NULL;
     b->scratch = path_join(c->state, "workers");

@@ -271,17 +271,22 @@ static unsigned long long address_space(void)
 
 /*
  * [daemon] worker_memory: MB of address space on top of what the worker
- * has once its threads run.  Only the soft limit moves, so that a
- * restarted worker (same process) can set it afresh.
+ * has once its threads run.  Only the soft limit moves: a restarted
+ * worker (the same process) lifts its old one first, with this.
  */
+static void unlimit_memory(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+}
+
 static void limit_memory(long long mb)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) != 0)
-        return;
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_AS, &rl);
-    if (mb <= 0)
+    if (mb <= 0 || getrlimit(RLIMIT_AS, &rl) != 0)
         return;
     unsigned long long base = address_space();
     rlim_t want = (rlim_t)(base + ((unsigned long long)mb << 20));
@@ -450,6 +455,7 @@ int cmd_worker(int argc, char **argv)
     const char *scratch = NULL;
     char **saved = calloc((size_t)argc + 1, sizeof(*saved));
 
+    unlimit_memory();
     /* getopt reorders argv; a restart wants it as it was. */
     if (saved != NULL)
         memcpy(saved, argv, (size_t)argc * sizeof(*saved));

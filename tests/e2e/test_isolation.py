@@ -8,6 +8,7 @@ they would from other machines."""
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import time
@@ -70,6 +71,12 @@ def pump(d, seconds):
         d.wait("__none__", timeout=seconds)
     except AssertionError:
         pass
+
+
+def given(d, name, worker, attempt):
+    """Whether the daemon's log says it gave name to worker, attempt n."""
+    return re.search(rf"{re.escape(name)}: job \d+ to worker {worker} "
+                     rf"\(attempt {attempt}\)", d.read_log()) is not None
 
 
 def ready_workers(d, n, timeout=20):
@@ -154,8 +161,7 @@ def test_worker_killed_mid_job_is_done_once(daemon):
     [worker] = children(d.proc.pid)
     d.drop("victim.txt", CAPTIONS)
     d.wait("transcript.received", "victim.txt")
-    wait_for(lambda: "victim.txt: job 1 to worker local-0" in d.read_log(),
-             what="the job given")
+    wait_for(lambda: given(d, "victim.txt", "local-0", 1), what="the job given")
     time.sleep(0.5)                 # inside the slow plugin
     os.kill(worker, signal.SIGKILL)
 
@@ -164,7 +170,7 @@ def test_worker_killed_mid_job_is_done_once(daemon):
     log = d.read_log()
     assert "victim.txt: plugin slow (clean): plugin slow crashed (SIGKILL); " \
            "trying once more" in log
-    assert "victim.txt: job 2 to worker local-0 (attempt 2)" in log
+    assert given(d, "victim.txt", "local-0", 2)
     pump(d, 0.5)
     assert [e["source"] for _, e in d.events("transcript.done")] == ["victim.txt"]
     assert not d.events("transcript.failed")
@@ -218,7 +224,8 @@ def test_remote_workers_over_tcp(daemon):
             assert d.finished(n, timeout=30)[0] == "transcript.done"
         log = d.read_log()
         for w in ("far-a", "far-b"):
-            assert f"worker {w} (pid" in log and f"to worker {w} (attempt 1)" in log
+            assert f"worker {w} (pid" in log
+            assert any(given(d, n, w, 1) for n in names)
         assert sorted(p.name for p in d.done.iterdir()) == names
         assert sorted(p.name for p in d.outbox.iterdir()) == \
             sorted(n.replace(".txt", ".json") for n in names)
@@ -245,8 +252,7 @@ def test_silent_remote_worker_loses_its_job(daemon):
     frozen = Worker(d, endpoint, "frozen")
     ready_workers(d, 1)
     d.drop("s.txt", CAPTIONS)
-    wait_for(lambda: "s.txt: job 1 to worker frozen" in d.read_log(),
-             what="the job given")
+    wait_for(lambda: given(d, "s.txt", "frozen", 1), what="the job given")
     frozen.proc.send_signal(signal.SIGSTOP)
     spare = Worker(d, endpoint, "spare")
     try:
@@ -254,7 +260,7 @@ def test_silent_remote_worker_loses_its_job(daemon):
         assert t == "transcript.done", ev
         log = d.read_log()
         assert "plugin slow: worker frozen stopped answering; trying once more" in log
-        assert "s.txt: job 2 to worker spare (attempt 2)" in log
+        assert given(d, "s.txt", "spare", 2)
         # The frozen one wakes up, finishes, and its late result is dropped.
         frozen.proc.send_signal(signal.SIGCONT)
         pump(d, 2.5)
