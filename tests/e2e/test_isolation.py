@@ -303,3 +303,73 @@ def test_config_checks(tmp_path):
     assert "[daemon] workers_endpoint: 'udp://x' is not an ipc:// or tcp://" in r.stderr
     assert "[daemon] job_timeout must be between 0 and 604800 seconds" in r.stderr
     assert "[daemon] worker_memory must be between 0 and 1048576 MB" in r.stderr
+
+
+def gone(pid):
+    """Whether pid has ended (a zombie nobody reaped counts)."""
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+def test_daemon_killed_workers_follow_and_the_file_is_done_once(daemon):
+    """kill -9 of the daemon mid-job: its local workers end with it; the
+    file, still in work/, is done once after the restart."""
+    d = process_daemon(daemon, workers=1, cleaners="normalize slow",
+                       test_plugins=["slow"], extra="[slow]\nms = 1500\n").start()
+    ready_workers(d, 1)
+    [worker] = children(d.proc.pid)
+    d.drop("k.txt", CAPTIONS)
+    wait_for(lambda: given(d, "k.txt", "local-0", 1), what="the job given")
+    d.stop(signal.SIGKILL)
+    wait_for(lambda: gone(worker), timeout=10, what="the orphan worker gone")
+    assert (d.work / "k.txt").exists()
+
+    d.start()
+    t, ev = d.finished("k.txt", timeout=30)
+    assert t == "transcript.done", ev
+    received = [e for _, e in d.events("transcript.received") if e["source"] == "k.txt"]
+    assert received[0]["recovered"] is False and received[-1]["recovered"] is True
+    assert len([1 for _, e in d.events("transcript.done") if e["source"] == "k.txt"]) == 1
+    assert sorted(p.name for p in d.done.iterdir()) == ["k.txt"]
+    assert [p.name for p in d.outbox.iterdir()] == ["k.json"]
+    assert d.stop() == 0
+
+
+def test_a_worker_cannot_write_outside_the_outbox(daemon):
+    """A worker is not trusted with names: an output extension that is a
+    path fails the file; a result for a job it was not given is dropped."""
+    import zmq
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    d = process_daemon(daemon, workers=0, endpoint=endpoint).start()
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.connect(endpoint)
+    try:
+        ready = {"name": "rogue", "pid": 1, "host": "x", "version": "0", "busy": False}
+        sock.send_multipart([b"TDW/1", b"READY", json.dumps(ready).encode()])
+        d.drop("x.txt", CAPTIONS)
+        while True:
+            assert sock.poll(20000), "no job came"
+            frames = sock.recv_multipart()
+            if frames[1] == b"JOB":
+                break
+        job_id, name = frames[2], frames[3]
+        assert name == b"x.txt" and frames[4] == CAPTIONS.encode()
+        event = json.dumps({"source": "x.txt", "ms": 1.0}).encode()
+        # Not its job: dropped, nothing happens.
+        sock.send_multipart([b"TDW/1", b"RESULT", b"12345", b"ok", event,
+                             b"json", b"{}"])
+        sock.send_multipart([b"TDW/1", b"RESULT", job_id, b"ok", event,
+                             b"../../escape", b"gotcha"])
+        t, ev = d.finished("x.txt")
+        assert t == "transcript.failed"
+        assert ev["error"] == "the worker sent a bad output extension"
+        assert ev["plugin"] == "core" and ev["stage"] == "commit"
+        assert not list(d.tmp.rglob("*escape*"))
+        assert not d.outbox.exists() or not list(d.outbox.iterdir())
+    finally:
+        sock.close(linger=0)
+    assert "worker rogue runs transcriptd 0, the daemon" in d.read_log()
+    assert d.stop() == 0
