@@ -498,12 +498,15 @@ static int open_socket(broker *b, const config *c, void *ctx, td_buf *errors)
     return 0;
 }
 
-static int attach(broker *b)
+static int attach(broker *b, td_buf *errors)
 {
     int fd;
     size_t sz = sizeof(fd);
-    if (zmq_getsockopt(b->sock, ZMQ_FD, &fd, &sz) != 0)
+    if (zmq_getsockopt(b->sock, ZMQ_FD, &fd, &sz) != 0) {
+        td_buf_printf(errors, "the workers socket has no descriptor: %s\n",
+                      zmq_strerror(zmq_errno()));
         return -1;
+    }
     uv_poll_init(b->loop, &b->poll, fd);
     uv_prepare_init(b->loop, &b->prepare);
     b->poll.data = b->prepare.data = b;
@@ -542,7 +545,7 @@ int broker_start(uv_loop_t *loop, const config *c, const cli_common *cc,
         td_buf_printf(errors, "out of memory\n");
         return -1;
     }
-    if (open_socket(b, c, zmq_ctx, errors) != 0 || attach(b) != 0)
+    if (open_socket(b, c, zmq_ctx, errors) != 0 || attach(b, errors) != 0)
         return -1;
     int rc = pool_start(&b->io, loop, 2);
     b->io_open = b->io.wake.loop == loop;

@@ -65,8 +65,9 @@ struct slot {
     uv_process_t proc;
     uv_timer_t delay;       /* before starting it again */
     bool running;           /* proc is open */
+    bool ready;             /* its process said READY */
+    int failures;           /* ended before READY, in a row */
     int pid;
-    uint64_t started_ms;
     peer *peer;
 };
 

@@ -19,10 +19,22 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A worker that ends sooner than this after its start waits to restart. */
-#define QUICK_END_MS 1000
+/*
+ * A worker that ends before it said READY waits to be started again, a
+ * second the first time, twice as long each time after, up to half a
+ * minute: one that cannot start must not spin.
+ */
 #define RESTART_DELAY_MS 1000
+#define RESTART_DELAY_MAX_MS 30000
 #define STOP_GRACE_MS 5000
+
+static uint64_t restart_delay(slot *s)
+{
+    if (s->failures == 0)
+        return 0;
+    uint64_t ms = (uint64_t)RESTART_DELAY_MS << (s->failures < 6 ? s->failures - 1 : 5);
+    return ms < RESTART_DELAY_MAX_MS ? ms : RESTART_DELAY_MAX_MS;
+}
 
 static void on_exit_cb(uv_process_t *h, int64_t status, int signum);
 static void on_delay(uv_timer_t *t);
@@ -73,12 +85,12 @@ static void spawn(slot *s)
         log_error("cannot start worker %s: %s", name, uv_strerror(rc));
         /* libuv: a handle that failed to spawn is still closed. */
         uv_close((uv_handle_t *)&s->proc, NULL);
-        uv_timer_start(&s->delay, on_delay, RESTART_DELAY_MS * 5, 0);
+        s->failures++;
+        uv_timer_start(&s->delay, on_delay, restart_delay(s), 0);
         return;
     }
     s->running = true;
     s->pid = s->proc.pid;
-    s->started_ms = broker_now(b);
     log_debug("started worker %s (pid %d)", name, s->pid);
 }
 
@@ -104,9 +116,7 @@ static void on_closed(uv_handle_t *h)
         }
         return;
     }
-    /* One that cannot even start must not spin. */
-    bool quick = broker_now(b) - s->started_ms < QUICK_END_MS;
-    uv_timer_start(&s->delay, on_delay, quick ? RESTART_DELAY_MS : 0, 0);
+    uv_timer_start(&s->delay, on_delay, restart_delay(s), 0);
 }
 
 void local_where(slot *s, peer *p)
@@ -139,6 +149,9 @@ static void on_exit_cb(uv_process_t *h, int64_t status, int signum)
     broker *b = s->b;
     peer *p = s->peer;
 
+    if (!s->ready)
+        s->failures++;
+    s->ready = false;
     if (p != NULL) {
         local_where(s, p);
         s->peer = NULL;
@@ -153,7 +166,8 @@ static void on_exit_cb(uv_process_t *h, int64_t status, int signum)
                  (int)status);
     }
     if (!b->stopping)
-        log_info("starting worker local-%d again", s->index);
+        log_info("starting worker local-%d again%s", s->index,
+                 s->failures ? " in a while: it ended before it was ready" : "");
     uv_close((uv_handle_t *)h, on_closed);
 }
 
@@ -191,8 +205,12 @@ void local_match(broker *b, peer *p)
         index >= b->nslots)
         return;
     slot *s = &b->slots[index];
-    if (!s->running || s->pid != p->pid)
+    char host[sizeof(p->host)] = "";
+    gethostname(host, sizeof(host) - 1);
+    if (!s->running || s->pid != p->pid || strcmp(host, p->host) != 0)
         return;
+    s->ready = true;
+    s->failures = 0;
     /* The same process on an earlier session: that one is over. */
     if (s->peer != NULL && s->peer != p) {
         peer *old = s->peer;
