@@ -268,7 +268,8 @@ void job_run(job *j)
     }
     stem = path_stem(j->name);
     if (stem == NULL || td__doc_set_export(doc, j->env.outbox, stem,
-                                           j->env.sync) != 0) {
+                                           j->env.sync) != 0 ||
+        (j->env.staging && td__doc_set_staging(doc, j->env.staging) != 0)) {
         f = (chain_failure){ "core", "export", "out of memory" };
         goto failed;
     }

@@ -18,6 +18,7 @@ typedef struct job_env {
     const char *failed;
     bool sync;
     long long max_file_size;
+    const char *staging;    /* outputs go here instead (a worker's); NULL: outbox */
 } job_env;
 
 typedef struct job {

@@ -322,6 +322,7 @@ static int start_job_thread(worker *w)
         return -1;
     w->wj.ctx = w->ctx;
     w->wj.ch = &w->ch;
+    w->wj.outbox = w->c.outbox;
     if (pthread_create(&w->thread, NULL, worker_job_main, &w->wj) != 0)
         return -1;
     w->thread_up = true;
@@ -487,6 +488,9 @@ int cmd_worker(int argc, char **argv)
     snprintf(tag, sizeof(tag), "worker %s", w.name);
     log_set_tag(tag);
 
+    /* Exporters with a store of their own keep it there (on this machine). */
+    if ((rc = path_mkdirs(w.c.outbox, 0755)) != 0)
+        log_warn("cannot create the outbox %s: %s", w.c.outbox, strerror(-rc));
     rc = 1;
     if (make_scratch(&w, scratch) == 0 && signals_setup(&w) == 0 &&
         (w.exec_argv = exec_args(argc, saved)) != NULL &&

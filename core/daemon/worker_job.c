@@ -259,7 +259,7 @@ static void run_one(worker_job *wj, wire_msg *m)
         failed_early(wj, name, "read", why);
         return;
     }
-    job_env env = { .outbox = wj->outdir };
+    job_env env = { .outbox = wj->outbox, .staging = wj->outdir };
     job *j = job_new(name, wj->src, wj->ch, &env);
     if (j == NULL) {
         failed_early(wj, name, "read", "out of memory");

@@ -27,6 +27,7 @@ typedef struct worker_job {
     chain *ch;              /* its on_stage hook is set to report progress */
     char *src;              /* scratch/source: the document's bytes */
     char *outdir;           /* scratch/out: the exporters' outputs */
+    const char *outbox;     /* the config's: td_export_dir() (a store's home) */
     void *pair;             /* the thread's own socket */
     char id[32];            /* the job running */
     char *board;            /* scratch/stage, mapped; NULL: none */

@@ -36,13 +36,13 @@ def plugin_path(*names):
 
 
 def process_daemon(daemon, workers=2, cleaners="normalize", test_plugins=(),
-                   extra="", endpoint=None, **kw):
+                   extra="", endpoint=None, exporters="json", **kw):
     conf = f"[daemon]\nisolation = process\nworkers = {workers}\n"
     if endpoint:
         conf += f"workers_endpoint = {endpoint}\n"
     return daemon(plugin_path=plugin_path(*test_plugins),
                   pipeline={"cleaners": cleaners, "summarizers": "stats",
-                            "exporters": "json"},
+                            "exporters": exporters},
                   conf_extra=conf + extra, env=ASAN, **kw)
 
 
@@ -108,6 +108,23 @@ def test_outputs_match_thread_mode(daemon, tmp_path):
     assert [p.name for p in d.outbox.iterdir()] == ["bird.json"]
     assert d.stop() == 0
     assert "worker local-0: Terminated: stopping" in d.read_log()
+
+
+def test_a_store_of_its_own_stays_in_the_outbox(daemon):
+    """An exporter that keeps a store (a database) finds td_export_dir() to
+    be the outbox in a local worker too, not the worker's scratch folder."""
+    d = process_daemon(daemon, exporters="json store", test_plugins=["store"]).start()
+    ready_workers(d, 2)
+    names = [f"s{i}.txt" for i in range(4)]
+    for n in names:
+        d.drop(n, CAPTIONS)
+    for n in names:
+        assert d.finished(n)[0] == "transcript.done"
+    assert sorted((d.outbox / "store.txt").read_text().split()) == names
+    assert sorted(p.name for p in d.outbox.iterdir()) == \
+        sorted([n.replace(".txt", ".json") for n in names] + ["store.txt"])
+    assert not list((d.tmp / "state" / "workers").rglob("store.txt"))
+    assert d.stop() == 0
 
 
 @pytest.mark.parametrize("plugin, error", [
