@@ -388,9 +388,14 @@ static size_t broker_capacity(const executor *x)
     return ((const broker *)x)->npeers * 2;
 }
 
+/* Local ones (running or starting), and the others connected now. */
 static int broker_workers(const executor *x)
 {
-    return (int)((const broker *)x)->npeers;
+    const broker *b = (const broker *)x;
+    int n = b->nslots;
+    for (const peer *p = b->peers; p != NULL; p = p->next)
+        n += p->local == NULL;
+    return n;
 }
 
 static void broker_reload(executor *x, const config *c)

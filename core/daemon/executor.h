@@ -22,7 +22,7 @@ typedef struct executor_ops {
     void (*submit)(executor *x, job *j);
     /* How many jobs it wants in flight now, queued ones included. */
     size_t (*capacity)(const executor *x);
-    /* Worker threads, or worker processes connected. */
+    /* Worker threads; or local worker processes and others connected. */
     int (*workers)(const executor *x);
     /* The config was reloaded: workers pick up its chain and settings. */
     void (*reload)(executor *x, const config *c);
