@@ -240,6 +240,8 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
         const stage *s = &ch->stages[i];
         if (s->p->kind != TD_PARSER)
             continue;
+        if (ch->on_stage != NULL)
+            ch->on_stage(ch->on_stage_arg, s->p->name, "probe");
         int score = s->p->probe(s->state, &in);
         if (score > *best) {
             *best = score;
@@ -250,14 +252,16 @@ static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
 }
 
 /* Runs one stage; *stop is set when the watch ends the run before it. */
-static int run_stage(const stage *s, td_doc *doc, const chain_watch *w,
-                     bool *stop, chain_failure *f)
+static int run_stage(const chain *ch, const stage *s, td_doc *doc,
+                     const chain_watch *w, bool *stop, chain_failure *f)
 {
     td_error err = { "" };
     if (w && w->before && !w->before(w->ctx, s, doc)) {
         *stop = true;
         return 0;
     }
+    if (ch->on_stage != NULL)
+        ch->on_stage(ch->on_stage_arg, s->p->name, stage_name(s->p->kind));
     uint64_t t0 = s->timing ? now_ns() : 0;
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
@@ -284,14 +288,14 @@ int chain_run(const chain *ch, td_doc *doc, const chain_watch *w, chain_failure 
                     "transcript (every probe scored 0)");
     if (td_doc_set_format(doc, parser->p->name) != 0)
         return fail(f, "core", "parse", "out of memory");
-    if (run_stage(parser, doc, w, &stop, f) != 0)
+    if (run_stage(ch, parser, doc, w, &stop, f) != 0)
         return -1;
     if (!stop && td_doc_segment_count(doc) == 0)
         return fail(f, parser->p->name, "parse", "no transcript text found");
 
     for (size_t i = 0; i < ch->nstages && !stop; i++) {
         const stage *s = &ch->stages[i];
-        if (s->p->kind != TD_PARSER && run_stage(s, doc, w, &stop, f) != 0)
+        if (s->p->kind != TD_PARSER && run_stage(ch, s, doc, w, &stop, f) != 0)
             return -1;
     }
     return 0;

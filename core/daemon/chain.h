@@ -26,6 +26,13 @@ typedef struct chain {
     stage *stages;          /* parsers, cleaners, summarizers, exporters */
     size_t nstages;
     unsigned refs;          /* see chain_ref(); loop thread only */
+    /*
+     * Called before each plugin's probe and run, on the thread running the
+     * document; NULL: nothing.  A worker process reports it to the daemon,
+     * so that a crash is blamed on the plugin it happened in.
+     */
+    void (*on_stage)(void *arg, const char *plugin, const char *stage);
+    void *on_stage_arg;
 } chain;
 
 /* Where a document failed. */

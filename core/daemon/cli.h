@@ -48,5 +48,6 @@ int cmd_tail(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 
 #endif

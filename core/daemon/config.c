@@ -34,11 +34,15 @@ static const struct core_key {
     { "daemon", "done", K_PATH, F(done), "processed source files" },
     { "daemon", "failed", K_PATH, F(failed), "failed files and their .error.json" },
     { "daemon", "state", K_PATH, F(state), "the daemon's own state (event journal)" },
-    { "daemon", "workers", K_INT, F(workers), "worker threads; 0 = one per core" },
+    { "daemon", "workers", K_INT, F(workers), "worker threads (0 = one per core), or local worker processes with isolation = process (0 = none)" },
     { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
     { "daemon", "control", K_STRING, F(control), "ZeroMQ endpoint `transcriptd status` asks; ipc:// paths are from the state folder; empty = none" },
+    { "daemon", "isolation", K_STRING, F(isolation), "thread: the chain runs in the daemon; process: in `transcriptd worker` processes" },
+    { "daemon", "workers_endpoint", K_STRING, F(workers_endpoint), "ZeroMQ endpoint worker processes connect to; ipc:// paths are from the state folder" },
+    { "daemon", "worker_memory", K_INT, F(worker_memory), "MB of address space a worker process may add for documents; 0 = no limit" },
+    { "daemon", "job_timeout", K_INT, F(job_timeout), "seconds one document may take, then its worker is killed; 0 = no limit" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
     { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
     { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
@@ -262,23 +266,38 @@ static int parse_source(config *c, const char *file, FILE *fp, const char *str)
 }
 
 /* A relative ipc:// socket lives in the state folder. */
-static void place_control(config *c)
+static void place_ipc(config *c, char **endpoint, const char *key)
 {
-    if (strncmp(c->control, "ipc://", 6) != 0)
+    if (strncmp(*endpoint, "ipc://", 6) != 0)
         return;
-    const char *p = c->control + 6;
+    const char *p = *endpoint + 6;
     if (p[0] != '/') {
         td_buf b = TD_BUF_INIT;
         td_buf_printf(&b, "ipc://%s/%s", c->state, p[0] == '.' && p[1] == '/' ? p + 2 : p);
         if (b.data != NULL) {
-            free(c->control);
-            c->control = b.data;
+            free(*endpoint);
+            *endpoint = b.data;
         }
     }
     /* sun_path holds 108 bytes with its terminator. */
-    if (strlen(c->control) - 6 > 107)
-        config_error(c, 0, "[daemon] control: socket path %s is longer than "
-                     "107 bytes; give a shorter one", c->control + 6);
+    if (strlen(*endpoint) - 6 > 107)
+        config_error(c, 0, "[daemon] %s: socket path %s is longer than "
+                     "107 bytes; give a shorter one", key, *endpoint + 6);
+}
+
+static void check_isolation(config *c)
+{
+    if (strcmp(c->isolation, "thread") != 0 && strcmp(c->isolation, "process") != 0)
+        config_error(c, 0, "[daemon] isolation: '%s' is not thread or process",
+                     c->isolation);
+    if (strncmp(c->workers_endpoint, "ipc://", 6) != 0 &&
+        strncmp(c->workers_endpoint, "tcp://", 6) != 0)
+        config_error(c, 0, "[daemon] workers_endpoint: '%s' is not an ipc:// or "
+                     "tcp:// endpoint", c->workers_endpoint);
+    if (c->worker_memory < 0 || c->worker_memory > 1048576)
+        config_error(c, 0, "[daemon] worker_memory must be between 0 and 1048576 MB");
+    if (c->job_timeout < 0 || c->job_timeout > 86400 * 7)
+        config_error(c, 0, "[daemon] job_timeout must be between 0 and 604800 seconds");
 }
 
 static void absolutize(char **path)
@@ -336,7 +355,9 @@ int config_load(config *c, const char *path)
     absolutize(&c->done);
     absolutize(&c->failed);
     absolutize(&c->state);
-    place_control(c);
+    place_ipc(c, &c->control, "control");
+    place_ipc(c, &c->workers_endpoint, "workers_endpoint");
+    check_isolation(c);
     if (*c->curve_server_key)
         absolutize(&c->curve_server_key);
     if (*c->curve_clients)
@@ -391,6 +412,7 @@ void config_free(config *c)
 static const char *const RESTART_KEYS[] = {
     "daemon.inbox", "daemon.outbox", "daemon.work", "daemon.done",
     "daemon.failed", "daemon.state", "daemon.workers", "daemon.control",
+    "daemon.isolation", "daemon.workers_endpoint",
     "bus.publish", "bus.replay", "bus.journal_events", "metrics.listen",
 };
 

@@ -38,6 +38,10 @@ typedef struct config {
     long long max_file_size;
     char *log_level;
     char *control;          /* ZeroMQ endpoint for `transcriptd status`; "" = none */
+    char *isolation;        /* "thread" or "process" (see broker.h) */
+    char *workers_endpoint; /* where worker processes connect */
+    long long worker_memory;    /* MB of address space a worker may add; 0 = no limit */
+    long long job_timeout;      /* seconds one document may take; 0 = no limit */
 
     char *publish;
     char *replay;

@@ -2,20 +2,21 @@
  * daemon.c - see daemon.h.
  *
  * Everything here runs on the loop thread: the watcher, the bus socket and
- * the queues.  Documents are processed by the pool's workers; their
- * results come back through pool callbacks, also on the loop thread.
+ * the queues.  Documents are processed by the executor (threads or worker
+ * processes); their results come back through its callbacks, also on the
+ * loop thread.
  */
 #include "daemon.h"
 
 #include "bus.h"
 #include "control.h"
+#include "executor.h"
 #include "job.h"
 #include "internal.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
 #include "paths.h"
-#include "pool.h"
 #include "spool.h"
 #include "watch.h"
 
@@ -33,7 +34,7 @@ typedef struct daemon_state {
     chain *ch;              /* the current chain; jobs hold their own ref */
     job_env env;
     bus *bus;
-    pool pool;
+    executor *exec;
     watch watch;
     control control;
     metrics metrics;
@@ -47,7 +48,6 @@ typedef struct daemon_state {
     nameq pending;          /* in the drop folder, not yet claimed */
     nameq deferred;         /* a file of the same name is still in work/ */
     size_t inflight;
-    size_t max_inflight;
     bool stopping;
     unsigned long long files_done, files_failed;
 } daemon_state;
@@ -72,13 +72,12 @@ static void finish(daemon_state *d)
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
     uv_close((uv_handle_t *)&d->sighup, NULL);
-    pool_stop(&d->pool);
+    executor_stop(d->exec);
 }
 
-static void on_job_done(pool_task *t)
+static void on_job_done(job *j, void *arg)
 {
-    job *j = (job *)t;
-    daemon_state *d = j->owner;
+    daemon_state *d = arg;
 
     d->inflight--;
     if (j->ok)
@@ -101,11 +100,6 @@ static void on_job_done(pool_task *t)
         dispatch(d);
 }
 
-static void job_work(pool_task *t)
-{
-    job_run((job *)t);
-}
-
 static void start_job(daemon_state *d, const char *name, bool recovered)
 {
     char *path = path_join(d->c->work, name);
@@ -116,15 +110,12 @@ static void start_job(daemon_state *d, const char *name, bool recovered)
         return;
     }
     chain_ref(d->ch);
-    j->owner = d;
-    j->task.work = job_work;
-    j->task.done = on_job_done;
     d->inflight++;
     bus_publish(d->bus, "transcript.received",
                 json_pack("{s:s, s:o, s:b}", "source", j->label,
                           "path", td__json_string_lossy(j->path),
                           "recovered", recovered));
-    pool_submit(&d->pool, &j->task);
+    executor_submit(d->exec, j);
 }
 
 /* Claims and starts files while workers have room. */
@@ -132,7 +123,7 @@ static void dispatch(daemon_state *d)
 {
     char *name;
 
-    while (!d->stopping && d->inflight < d->max_inflight) {
+    while (!d->stopping && d->inflight < executor_capacity(d->exec)) {
         if ((name = nameq_pop(&d->recovered)) != NULL) {
             start_job(d, name, true);
             free(name);
@@ -150,6 +141,12 @@ static void dispatch(daemon_state *d)
                      strerror(-rc));
         free(name);
     }
+}
+
+/* The executor can take more: a worker process came. */
+static void on_room(void *arg)
+{
+    dispatch(arg);
 }
 
 static void queue_pending(const char *name, void *arg)
@@ -222,7 +219,7 @@ static json_t *ready_payload(const daemon_state *d)
 {
     return json_pack("{s:i, s:s, s:s, s:s, s:I, s:o}", "pid", (int)getpid(),
                      "version", TD_VERSION_STRING, "inbox", d->c->inbox,
-                     "outbox", d->c->outbox, "workers", (json_int_t)d->pool.nthreads,
+                     "outbox", d->c->outbox, "workers", (json_int_t)executor_workers(d->exec),
                      "chain", chain_names(d->ch));
 }
 
@@ -237,7 +234,7 @@ static void counters(void *arg, daemon_counters *out)
         .queued = queued(d), .in_flight = d->inflight,
         .done = d->files_done, .failed = d->files_failed,
         .reloads = d->reloads, .reloads_refused = d->reloads_refused,
-        .workers = d->pool.nthreads, .stopping = d->stopping,
+        .workers = executor_workers(d->exec), .stopping = d->stopping,
         .chain = d->ch, .timings = &d->timings,
     };
 }
@@ -315,6 +312,7 @@ static void reload(daemon_state *d)
     chain_unref(d->ch);
     d->ch = ch;
     apply_settings(d, &nc);
+    executor_reload(d->exec, &nc);
     d->reloads++;
     json_t *names = chain_names(ch);
     char *list = json_dumps(names, JSON_COMPACT);
@@ -363,13 +361,9 @@ static int start(daemon_state *d, td_buf *errors)
 
     if (spool_prepare(d->c, errors) != 0)
         return -1;
-    long workers = d->c->workers ? d->c->workers : sysconf(_SC_NPROCESSORS_ONLN);
-    if ((rc = pool_start(&d->pool, d->loop, workers > 0 ? (int)workers : 1)) != 0) {
-        td_buf_printf(errors, "cannot start worker threads: %s\n", uv_strerror(rc));
+    executor_callbacks cb = { on_job_done, on_room, d };
+    if (executor_start(d->loop, d->c, d->cc, d->bus->ctx, &cb, &d->exec, errors))
         return -1;
-    }
-    /* Enough in flight that a worker never waits for the loop. */
-    d->max_inflight = (size_t)d->pool.nthreads * 2;
 
     d->watch.data = d;
     /* The watch comes first, then the scan: a file landing in between is
@@ -404,7 +398,7 @@ static int start(daemon_state *d, td_buf *errors)
     bus_publish(d->bus, "daemon.ready", ready_payload(d));
     notify_ready(&d->notify);
     log_info("ready: watching %s, outputs in %s, events on %s, %d worker(s)",
-             d->c->inbox, d->c->outbox, d->c->publish, d->pool.nthreads);
+             d->c->inbox, d->c->outbox, d->c->publish, executor_workers(d->exec));
     return 0;
 }
 
@@ -434,14 +428,15 @@ int daemon_run(const config *c, chain *ch, bus *b, const cli_common *cc)
         status = 1;
         /* Close what was opened so the loop can end. */
         watch_stop(&d.watch);
-        if (d.pool.threads)
-            pool_stop(&d.pool);
+        if (d.exec != NULL)
+            executor_stop(d.exec);
         uv_walk(d.loop, close_handle, NULL);
     }
     uv_run(d.loop, UV_RUN_DEFAULT);
     if (status == 0)
         log_info("stopped: %llu done, %llu failed", d.files_done, d.files_failed);
     uv_loop_close(d.loop);
+    executor_free(d.exec);
     control_close(&d.control);
     chain_unref(d.ch);
     timing_table_free(&d.timings);

@@ -359,7 +359,8 @@ void job_run(job *j)
     }
     stem = path_stem(j->name);
     if (stem == NULL || td__doc_set_export(doc, j->env.outbox, stem,
-                                           j->env.sync) != 0) {
+                                           j->env.sync) != 0 ||
+        (j->env.staging && td__doc_set_staging(doc, j->env.staging) != 0)) {
         f = (chain_failure){ "core", "export", "out of memory" };
         goto failed;
     }
@@ -389,4 +390,19 @@ out:
     free(moved);
     free(stem);
     td_doc_free(doc);
+}
+
+char *job_read(const job *j, size_t *len, chain_failure *f)
+{
+    return read_source(j, len, f);
+}
+
+void job_fail(job *j, chain_failure *f, const char *id)
+{
+    job_failed(j, f, id);
+}
+
+char *job_move_done(const job *j)
+{
+    return move_source(j, j->env.done);
 }

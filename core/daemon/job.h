@@ -18,6 +18,7 @@ typedef struct job_env {
     const char *failed;
     bool sync;
     long long max_file_size;
+    const char *staging;    /* outputs go here instead (a worker's); NULL: outbox */
 } job_env;
 
 typedef struct job {
@@ -38,5 +39,16 @@ job *job_new(const char *name, const char *path, chain *ch,
 void job_free(job *j);
 /* Does the work; sets ok and event. */
 void job_run(job *j);
+
+/*
+ * The daemon's own steps of job_run(), for when the chain runs in a worker
+ * process (see broker.h).  job_read: the source's bytes (malloc'd), read
+ * with the same checks, or NULL with f filled.  job_fail: logs f, writes
+ * the error file, moves the source into failed/ and sets the event.
+ * job_move_done: moves the source into done/; its new path or NULL.
+ */
+char *job_read(const job *j, size_t *len, chain_failure *f);
+void job_fail(job *j, chain_failure *f, const char *id);
+char *job_move_done(const job *j);
 
 #endif

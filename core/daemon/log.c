@@ -23,6 +23,7 @@ static int current_level = LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t journal_once = PTHREAD_ONCE_INIT;
 static int to_journal;
+static char line_tag[80];
 
 static const struct {
     const char *name;
@@ -35,6 +36,11 @@ static const struct {
 /* A reload changes the level while workers log. */
 void log_set_level(int level) { __atomic_store_n(&current_level, level, __ATOMIC_RELAXED); }
 int log_get_level(void) { return __atomic_load_n(&current_level, __ATOMIC_RELAXED); }
+
+void log_set_tag(const char *tag)
+{
+    snprintf(line_tag, sizeof(line_tag), "%s%s", tag ? tag : "", tag ? ": " : "");
+}
 
 int log_level_from_name(const char *name)
 {
@@ -113,12 +119,12 @@ static void vlog(int level, const char *file, const char *plugin,
      * "FILE: decode: ...". */
     bool ours = plugin == NULL || strcmp(plugin, "core") == 0;
     if (ours)
-        snprintf(line, sizeof(line), "%s%s%s%s", file ? file : "", file ? ": " : "",
-                 stage ? stage : "", stage ? ": " : "");
+        snprintf(line, sizeof(line), "%s%s%s%s%s", line_tag, file ? file : "",
+                 file ? ": " : "", stage ? stage : "", stage ? ": " : "");
     else
-        snprintf(line, sizeof(line), "%s%splugin %s%s%s%s: ", file ? file : "",
-                 file ? ": " : "", plugin, stage ? " (" : "", stage ? stage : "",
-                 stage ? ")" : "");
+        snprintf(line, sizeof(line), "%s%s%splugin %s%s%s%s: ", line_tag,
+                 file ? file : "", file ? ": " : "", plugin, stage ? " (" : "",
+                 stage ? stage : "", stage ? ")" : "");
     size_t used = strlen(line);
     snprintf(line + used, sizeof(line) - used, "%s", msg);
 

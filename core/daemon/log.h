@@ -15,6 +15,9 @@ int log_get_level(void);
 /* "error", "warning", "notice", "info", "debug" to a level, or -1. */
 int log_level_from_name(const char *name);
 
+/* Starts every line with tag (a worker process names itself); NULL: none. */
+void log_set_tag(const char *tag);
+
 /* Whether lines go to the journal (stderr is systemd's journal stream). */
 int log_to_journal(void);
 

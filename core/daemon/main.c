@@ -24,6 +24,7 @@ static const struct command {
     { "submit", cmd_submit, "send files to the daemon over the bus: submit FILE... [--to ENDPOINT]" },
     { "keygen", cmd_keygen, "write a CURVE key pair: keygen NAME (NAME.key, NAME.pub)" },
     { "search", cmd_search, "search the index of processed transcripts: search QUERY" },
+    { "worker", cmd_worker, "run documents for a daemon with isolation = process: worker [--connect ENDPOINT]" },
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

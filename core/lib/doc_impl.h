@@ -83,6 +83,7 @@ struct td_doc {
     const char *running;
 
     const char *outdir;
+    const char *stagedir;   /* where outputs are written instead, or NULL */
     const char *stem;
     bool sync;
     td_output *outputs;

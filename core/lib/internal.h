@@ -39,6 +39,12 @@ TD_API const td_decode_info *td__doc_decode_info(const td_doc *doc);
 TD_API int td__doc_set_export(td_doc *doc, const char *outdir, const char *stem,
                               bool sync);
 /*
+ * Outputs go to STAGEDIR/STEM.EXT instead (a worker process's scratch
+ * folder, whose outputs the daemon writes into OUTDIR); td_export_dir()
+ * still names OUTDIR, where an exporter with a store of its own keeps it.
+ */
+TD_API int td__doc_set_staging(td_doc *doc, const char *stagedir);
+/*
  * Renames every output into place.  outputs (may be NULL) gets a map from
  * extension to final path.  On failure the outputs not yet renamed are
  * removed and err says which failed.

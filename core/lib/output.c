@@ -21,9 +21,21 @@ int td__doc_set_export(td_doc *doc, const char *outdir, const char *stem, bool s
     return doc->outdir && doc->stem ? 0 : -ENOMEM;
 }
 
+int td__doc_set_staging(td_doc *doc, const char *stagedir)
+{
+    doc->stagedir = td__arena_strndup(&doc->arena, stagedir, strlen(stagedir));
+    return doc->stagedir ? 0 : -ENOMEM;
+}
+
 const char *td_export_dir(const td_doc *doc)
 {
     return doc->outdir;
+}
+
+/* Where outputs are written. */
+static const char *out_folder(const td_doc *doc)
+{
+    return doc->stagedir ? doc->stagedir : doc->outdir;
 }
 
 static bool ext_ok(const char *ext)
@@ -69,10 +81,10 @@ td_output *td_export_open(td_doc *doc, const char *ext, td_error *err)
     if (out == NULL)
         goto nomem;
     *out = (td_output){ .ext = td_doc_strndup(doc, ext, TD_NTS), .fd = -1 };
-    out->final_path = path_join3(doc->outdir, doc->stem, dotted);
+    out->final_path = path_join3(out_folder(doc), doc->stem, dotted);
     /* A dot name: the daemon's own watchers and most tools ignore it. */
     td_buf tmp = TD_BUF_INIT;
-    if (td_buf_printf(&tmp, "%s/.%s%s.XXXXXX", doc->outdir, doc->stem, dotted))
+    if (td_buf_printf(&tmp, "%s/.%s%s.XXXXXX", out_folder(doc), doc->stem, dotted))
         goto nomem;
     out->tmp_path = tmp.data;
     if (out->ext == NULL || out->final_path == NULL)
@@ -236,8 +248,8 @@ int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err)
             json_object_set_new(outputs, o->ext, td__json_string_lossy(o->final_path));
         output_release(o, false);
     }
-    if (doc->sync && doc->outputs && (rc = sync_dir(doc->outdir)) != 0) {
-        td_error_set(err, "cannot sync %s: %s", doc->outdir, strerror(rc));
+    if (doc->sync && doc->outputs && (rc = sync_dir(out_folder(doc))) != 0) {
+        td_error_set(err, "cannot sync %s: %s", out_folder(doc), strerror(rc));
         goto fail;
     }
     doc->outputs = NULL;
