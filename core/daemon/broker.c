@@ -5,6 +5,9 @@
  */
 #include "broker_int.h"
 
+#include "curve.h"
+#include "endpoint.h"
+
 #include "log.h"
 #include "paths.h"
 
@@ -458,13 +461,33 @@ static const executor_ops BROKER_OPS = {
  * context) lets in only the workers whose public keys are listed.  Without
  * keys, a plain socket.  0, or -1 with why.
  */
+/*
+ * Documents cross this socket: CURVE on tcp when the bus has keys (the bus's
+ * ZAP handler, in the same context, checks the workers' keys), and never
+ * open to other machines without it.  An ipc socket is local by nature.
+ */
 static int secure_socket(void *sock, const config *c, char *why, size_t len)
 {
-    (void)sock;
-    (void)c;
-    (void)why;
-    (void)len;
-    return 0;
+    const char *ep = c->workers_endpoint;
+    if (strncmp(ep, "ipc://", 6) == 0)
+        return 0;
+    if (!*c->curve_server_key) {
+        if (endpoint_is_local(ep) || c->insecure)
+            return 0;
+        snprintf(why, len, "[daemon] workers_endpoint: %s is reachable from other "
+                 "machines; set [bus] curve_server_key and curve_clients, or "
+                 "[bus] insecure = yes", ep);
+        return -1;
+    }
+    char z85[CURVE_Z85_LEN + 1];
+    if (curve_key_read(c->curve_server_key, z85, why, len) != 0)
+        return -1;
+    int rc = curve_make_server(sock, z85);
+    explicit_bzero(z85, sizeof(z85));
+    if (rc != 0)
+        snprintf(why, len, "[daemon] workers_endpoint: cannot set up CURVE: %s",
+                 zmq_strerror(zmq_errno()));
+    return rc;
 }
 
 static int open_socket(broker *b, const config *c, void *ctx, td_buf *errors)
@@ -494,12 +517,10 @@ static int open_socket(broker *b, const config *c, void *ctx, td_buf *errors)
                       c->workers_endpoint, zmq_strerror(zmq_errno()));
         return -1;
     }
-    if (strncmp(c->workers_endpoint, "tcp://127.", 10) != 0 &&
-        strncmp(c->workers_endpoint, "tcp://localhost:", 16) != 0 &&
-        strncmp(c->workers_endpoint, "tcp://[::1]:", 12) != 0 &&
-        strncmp(c->workers_endpoint, "ipc://", 6) != 0)
+    if (!endpoint_is_local(c->workers_endpoint) && !*c->curve_server_key)
         log_warn("[daemon] workers_endpoint %s can be reached from other machines, "
-                 "and documents go over it unencrypted", c->workers_endpoint);
+                 "and documents go over it unencrypted (insecure = yes)",
+                 c->workers_endpoint);
     return 0;
 }
 

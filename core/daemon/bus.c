@@ -104,7 +104,10 @@ static int open_curve(bus *b, const bus_options *o, char *why, size_t whylen)
         log_warn("[bus] curve_server_key: %s can be read by others; "
                  "chmod 600 it", o->curve_server_key);
     memcpy(b->curve_secret, z85, sizeof(z85));
-    return zap_open(&b->zap, b->ctx, o->curve_clients, why, whylen);
+    if (zap_open(&b->zap, b->ctx, o->curve_clients, why, whylen) != 0)
+        return -1;
+    zap_trust_self(&b->zap, z85);
+    return 0;
 }
 
 static int open_ingest(bus *b, const bus_options *o, char *why, size_t whylen)

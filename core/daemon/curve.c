@@ -126,3 +126,22 @@ int curve_make_client(void *sock, const char *secret_file,
     }
     return 0;
 }
+
+int curve_make_self_client(void *sock, const char *server_secret_file, char *why,
+                           size_t whylen)
+{
+    char secret[CURVE_Z85_LEN + 1], public[CURVE_Z85_LEN + 1];
+
+    if (curve_key_read(server_secret_file, secret, why, whylen) != 0)
+        return -1;
+    int ok = zmq_curve_public(public, secret) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, public, CURVE_Z85_LEN) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, public, CURVE_Z85_LEN) == 0 &&
+             zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, secret, CURVE_Z85_LEN) == 0;
+    explicit_bzero(secret, sizeof(secret));
+    if (!ok) {
+        snprintf(why, whylen, "cannot set up CURVE: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}

@@ -32,4 +32,12 @@ int curve_make_server(void *sock, const char *secret_z85);
 int curve_make_client(void *sock, const char *secret_file,
                       const char *server_public_file, char *why, size_t whylen);
 
+/*
+ * Makes sock (before connect) a CURVE client that holds the server's own
+ * secret key: a process started with the daemon's config (a local worker)
+ * is the daemon's as much as the daemon is.  0, or -1 with why filled.
+ */
+int curve_make_self_client(void *sock, const char *server_secret_file, char *why,
+                           size_t whylen);
+
 #endif

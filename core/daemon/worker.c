@@ -10,6 +10,7 @@
  * daemon's job_timeout decides, and has the worker killed or restarted.
  */
 #include "cli.h"
+#include "curve.h"
 
 #include "log.h"
 #include "paths.h"
@@ -36,6 +37,8 @@ typedef struct worker {
     config c;
     chain ch;
     const char *endpoint;
+    const char *curve_key;      /* our secret key file (--curve-key) */
+    const char *server_key;     /* the daemon's public key file (--server-key) */
     char name[96];
     char *scratch;
     bool own_scratch;       /* made here: removed at exit */
@@ -63,12 +66,25 @@ static uint64_t now_ms(void)
  * CURVE client of the daemon (its server key, our own key pair) before
  * connecting.  Without keys, a plain session.  0, or -1 with why.
  */
-static int secure_session(void *sock, const config *c, char *why, size_t len)
+/*
+ * CURVE on tcp when the daemon uses it: with --curve-key and --server-key
+ * (a remote worker, whose public key is in the daemon's curve_clients), or
+ * else with the daemon's own secret key from the config (a worker on the
+ * daemon's machine, started with its config).
+ */
+static int secure_session(worker *w, char *why, size_t len)
 {
-    (void)sock;
-    (void)c;
-    (void)why;
-    (void)len;
+    if (strncmp(w->endpoint, "ipc://", 6) == 0)
+        return 0;
+    if (w->curve_key != NULL || w->server_key != NULL) {
+        if (w->curve_key == NULL || w->server_key == NULL) {
+            snprintf(why, len, "--curve-key and --server-key go together");
+            return -1;
+        }
+        return curve_make_client(w->dealer, w->curve_key, w->server_key, why, len);
+    }
+    if (*w->c.curve_server_key)
+        return curve_make_self_client(w->dealer, w->c.curve_server_key, why, len);
     return 0;
 }
 
@@ -105,7 +121,7 @@ static int session_open(worker *w)
     if (w->dealer == NULL)
         return -1;
     zmq_setsockopt(w->dealer, ZMQ_LINGER, &linger, sizeof(linger));
-    if (secure_session(w->dealer, &w->c, why, sizeof(why)) != 0) {
+    if (secure_session(w, why, sizeof(why)) != 0) {
         log_error("%s", why);
         return -1;
     }
@@ -343,7 +359,8 @@ static void stop_job_thread(worker *w)
 
 static const char USAGE[] =
     "usage: transcriptd worker [-c FILE] [--connect ENDPOINT] [--name NAME]\n"
-    "                          [--scratch DIR] [-v|-q]\n"
+    "                          [--scratch DIR] [--curve-key FILE --server-key FILE]\n"
+    "                          [-v|-q]\n"
     "Runs documents for a daemon with isolation = process.  ENDPOINT: the\n"
     "daemon's [daemon] workers_endpoint (default: the config's).";
 
@@ -369,6 +386,8 @@ static int parse_args(int argc, char **argv, cli_common *cc, worker *w,
         { "name", required_argument, NULL, 'n' },
         { "scratch", required_argument, NULL, 's' },
         { "parent", required_argument, NULL, 'p' },
+        { "curve-key", required_argument, NULL, 'K' },
+        { "server-key", required_argument, NULL, 'S' },
         { 0 },
     };
     int opt;
@@ -382,6 +401,10 @@ static int parse_args(int argc, char **argv, cli_common *cc, worker *w,
             *scratch = optarg;
         else if (opt == 'p')
             w->parent = (pid_t)strtol(optarg, NULL, 10);
+        else if (opt == 'K')
+            w->curve_key = optarg;
+        else if (opt == 'S')
+            w->server_key = optarg;
         else if (opt == 'h')
             return printf("%s\n", USAGE), 0;
         else if (!cli_common_opt(cc, opt, optarg))

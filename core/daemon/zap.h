@@ -13,6 +13,7 @@
 
 #include "zwatch.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,6 +24,8 @@ typedef struct zap {
     char *dir;                  /* the allowed clients' public keys */
     uint8_t (*keys)[32];
     size_t nkeys;
+    uint8_t self[32];           /* the daemon's own public key */
+    bool has_self;
     struct timespec dir_mtime;
     unsigned long accepted, refused;
     zwatch watch;
@@ -30,6 +33,11 @@ typedef struct zap {
 
 /* Reads the keys in dir and binds the handler.  0, or -1 with why. */
 int zap_open(zap *z, void *ctx, const char *dir, char *why, size_t whylen);
+/*
+ * Also lets in the public half of the daemon's secret key (Z85): its own
+ * local worker processes connect with it.
+ */
+void zap_trust_self(zap *z, const char *server_secret_z85);
 void zap_attach(zap *z, uv_loop_t *loop);
 void zap_detach(zap *z);
 void zap_close(zap *z);

@@ -201,13 +201,13 @@ def test_worker_killed_mid_job_is_done_once(daemon):
 class Worker:
     """`transcriptd worker --connect` started by hand, as on another machine."""
 
-    def __init__(self, d, endpoint, name):
+    def __init__(self, d, endpoint, name, keys=()):
         self.log_path = d.tmp / f"{name}.log"
         self.log = open(self.log_path, "ab")
         self.scratch = d.tmp / f"transcriptd-worker-{name}"
         self.proc = subprocess.Popen(
             [str(BIN), "worker", "--connect", endpoint, "-c", str(d.conf),
-             "--name", name], stdout=self.log, stderr=self.log,
+             "--name", name, *map(str, keys)], stdout=self.log, stderr=self.log,
             env={**daemon_env(), **ASAN, "TMPDIR": str(d.tmp)})
 
     def stop(self, sig=signal.SIGTERM):
@@ -257,6 +257,69 @@ def test_remote_workers_over_tcp(daemon):
         assert "connected to " + endpoint in w.read_log()
         assert not w.scratch.exists()
     assert d.stop() == 0
+
+
+def curve_keys(folder):
+    """server, alice (allowed) and mallory (not) key pairs, alice's public
+    key in folder/clients: the config lines, and the keys the test's own
+    bus sockets use (alice's)."""
+    (folder / "clients").mkdir(parents=True)
+    for name in ("server", "alice", "mallory"):
+        run_cli("keygen", folder / name, check=True)
+    os.link(folder / "alice.pub", folder / "clients" / "alice.pub")
+    z85 = lambda f: (folder / f).read_text().split("\n")[1]
+    curve = {"secret": z85("alice.key"), "public": z85("alice.pub"),
+             "server": z85("server.pub")}
+    return (f"[bus]\ncurve_server_key = {folder / 'server.key'}\n"
+            f"curve_clients = {folder / 'clients'}\n"), curve
+
+
+def test_remote_workers_need_a_known_curve_key(daemon, tmp_path):
+    """With the bus's CURVE keys configured, the workers socket is CURVE too:
+    a worker with an unknown key gets no job; a listed one gets them all;
+    the daemon's own local workers connect with the daemon's key."""
+    keys = tmp_path / "keys"
+    conf, curve = curve_keys(keys)
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    d = process_daemon(daemon, workers=0, endpoint=endpoint, extra=conf,
+                       curve=curve).start()
+    stranger = Worker(d, endpoint, "mallory",
+                      ["--curve-key", keys / "mallory.key", "--server-key", keys / "server.pub"])
+    try:
+        d.drop("s0.txt", CAPTIONS)
+        pump(d, 2.0)
+        assert not d.events("transcript.received")
+        assert (d.inbox / "s0.txt").exists()
+        friend = Worker(d, endpoint, "alice",
+                        ["--curve-key", keys / "alice.key", "--server-key", keys / "server.pub"])
+        try:
+            assert d.finished("s0.txt", timeout=30)[0] == "transcript.done"
+            assert given(d, "s0.txt", "alice", 1)
+        finally:
+            assert friend.stop() == 0
+    finally:
+        stranger.stop()
+    assert "worker mallory" not in d.read_log()
+    assert d.stop() == 0
+
+
+
+def test_local_workers_use_the_daemons_own_curve_key(daemon, tmp_path):
+    conf, curve = curve_keys(tmp_path / "keys")
+    d = process_daemon(daemon, workers=1, endpoint=f"tcp://127.0.0.1:{free_port()}",
+                       extra=conf, curve=curve).start()
+    d.drop("local.txt", CAPTIONS)
+    assert d.finished("local.txt", timeout=30)[0] == "transcript.done"
+    assert d.stop() == 0
+
+
+def test_remote_workers_refused_off_this_machine_without_curve(tmp_path):
+    conf = tmp_path / "c.conf"
+    conf.write_text("[daemon]\nisolation = process\nworkers = 0\n"
+                    "workers_endpoint = tcp://0.0.0.0:7599\n")
+    r = run_cli("run", "-c", conf, timeout=30)
+    assert r.returncode != 0
+    assert "workers_endpoint: tcp://0.0.0.0:7599 is reachable from other machines" in r.stderr
 
 
 def test_silent_remote_worker_loses_its_job(daemon):
