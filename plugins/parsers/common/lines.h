@@ -66,4 +66,17 @@ static inline bool starts_with(const char *s, size_t len, const char *prefix)
     return len >= n && memcmp(s, prefix, n) == 0;
 }
 
+/*
+ * How many bytes of s to quote in an error message: at most max, cut at a
+ * UTF-8 character boundary so that the message stays valid UTF-8.
+ */
+static inline int excerpt_len(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return (int)len;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
 #endif
