@@ -26,10 +26,13 @@
 #include <strings.h>
 
 #include "common/lines.h"
+#include "common/speakers.h"
 
 #define PROBE_LINES 500
 #define TAG_MAX 40
 #define LEGEND_MAX 32
+/* Parentheses a link destination may open and close before it ends. */
+#define PAREN_STEPS 16
 
 typedef struct span {
     const char *s;
@@ -41,6 +44,11 @@ typedef struct legend_entry {
     span name;              /* "Sayak", "Participant" */
     bool numbered;          /* "P(n)": any P<digits> */
 } legend_entry;
+
+/* A remembered search: from `from` to `end`, the first hit (or NULL). */
+typedef struct finder {
+    const char *from, *end, *hit;
+} finder;
 
 typedef enum line_kind { PLAIN, LIST_ITEM, QUOTE, HEADING } line_kind;
 
@@ -55,6 +63,7 @@ typedef struct md_reader {
     long turns;
     legend_entry legend[LEGEND_MAX];
     size_t nlegend;
+    finder find_bracket, find_url, find_paren, find_gt;
 } md_reader;
 
 /* ---- line shapes --------------------------------------------------------- */
@@ -137,38 +146,81 @@ static int add_link(md_reader *r, size_t text_off, const char *url, size_t url_l
 static int inline_text(md_reader *r, const char *s, size_t n);
 
 /*
+ * The first byte of set in [p, end), or NULL.  The answer is remembered,
+ * so that asking again from a later p before the hit costs nothing: a
+ * line of a million '[' with no ']' is searched once, not a million times.
+ */
+static const char *find(finder *f, const char *p, const char *end, const char *set)
+{
+    if (f->end == end && f->from != NULL && p >= f->from &&
+        (f->hit == NULL || p <= f->hit))
+        return f->hit;
+    const char *q = p;
+    while (q < end && strchr(set, *q) == NULL)
+        q++;
+    *f = (finder){ p, end, q < end ? q : NULL };
+    return f->hit;
+}
+
+/*
+ * The end of a link destination and title from url on: the ')' that
+ * closes it, allowing balanced parentheses in the URL
+ * ("https://example.org/lab_(birds)").  *url_end gets where the URL
+ * stops (at the ')' or at a blank before a title).
+ */
+static const char *destination(md_reader *r, const char *url, const char *end,
+                               const char **url_end)
+{
+    const char *q = url;
+    int depth = 0;
+
+    for (int step = 0; step < PAREN_STEPS; step++) {
+        const char *hit = find(&r->find_url, q, end, "() \t");
+        if (hit == NULL)
+            return NULL;
+        if (*hit == '(') {
+            depth++;
+        } else if (*hit == ')' && depth > 0) {
+            depth--;
+        } else {
+            *url_end = hit;
+            return *hit == ')' ? hit : find(&r->find_paren, hit, end, ")");
+        }
+        q = hit + 1;
+    }
+    return NULL;
+}
+
+/*
  * "[words](url)" or "![alt](url)" at s: appends the words, records the
  * link, returns the bytes used, or 0 when s is not a link.
  */
 static size_t link(md_reader *r, const char *s, size_t n, int *rc)
 {
+    const char *end = s + n, *url_end = NULL;
     size_t open = s[0] == '!' ? 1 : 0;
-    const char *close = memchr(s + open, ']', n - open);
-    if (s[open] != '[' || close == NULL)
+    if (s[open] != '[')
         return 0;
-    size_t i = (size_t)(close - s) + 1, depth = 1, url = i + 1;
-    if (i >= n || s[i] != '(')
+    const char *close = find(&r->find_bracket, s + open + 1, end, "]");
+    if (close == NULL || close + 1 >= end || close[1] != '(')
         return 0;
-    for (i = url; i < n && depth > 0; i++)
-        depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
-    if (depth != 0)
+    const char *url = close + 2, *paren = destination(r, url, end, &url_end);
+    if (paren == NULL)
         return 0;
-    size_t url_end = url;       /* the URL stops at a title: (url "title") */
-    while (url_end < i - 1 && !is_blank_char(s[url_end]))
-        url_end++;
     size_t text_off = r->out.len;
     *rc = inline_text(r, s + open + 1, (size_t)(close - s) - open - 1);
     if (*rc == 0)
-        *rc = add_link(r, text_off, s + url, url_end - url);
-    return i;
+        *rc = add_link(r, text_off, url, (size_t)(url_end - url));
+    return (size_t)(paren - s) + 1;
 }
 
 /* "<https://...>": the URL is its own text. */
 static size_t autolink(md_reader *r, const char *s, size_t n, int *rc)
 {
-    const char *gt = memchr(s, '>', n);
-    if (gt == NULL || !(starts_with(s + 1, n - 1, "http://") ||
-                        starts_with(s + 1, n - 1, "https://")))
+    if (!(starts_with(s + 1, n - 1, "http://") || starts_with(s + 1, n - 1, "https://")))
+        return 0;
+    const char *gt = find(&r->find_gt, s + 1, s + n, "> \t<");
+    if (gt == NULL || *gt != '>')
         return 0;
     size_t len = (size_t)(gt - s) - 1, off = r->out.len;
     *rc = td_buf_append(&r->out, s + 1, len);
@@ -339,7 +391,7 @@ static int body_line(md_reader *r, const char *s, size_t n)
     int rc = flush(r);
     if (rc != 0)
         return rc;
-    r->speaker = td_doc_speaker(r->doc, tag.s, tag.len);
+    r->speaker = speaker_find(r->doc, tag.s, tag.len);
     if (r->speaker < 0)
         return r->speaker;
     r->in_turn = true;
@@ -488,7 +540,7 @@ static int run(void *state, td_doc *doc, td_error *err)
     json_decref(r.links);
     td_buf_free(&r.out);
     if (rc != 0)
-        return td_error_set(err, "out of memory");
+        return speaker_error(err, rc);
     if (r.turns == 0)
         return td_error_set(err, "no '**Name:**' turns found");
     return 0;

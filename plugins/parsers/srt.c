@@ -14,6 +14,7 @@
 
 #include "common/cues.h"
 #include "common/lines.h"
+#include "common/speakers.h"
 
 #define PROBE_LINES 200
 #define QUOTE_MAX 40
@@ -77,7 +78,8 @@ static int release_held(srt_reader *r, td_doc *doc)
         return td_error_set(r->err, "line %zu: cue number '%.*s' without a "
                             "timing line", r->held_line,
                             excerpt_len(s, r->held_len, QUOTE_MAX), s);
-    return cues_add_line(&r->cues, doc, s, r->held_len) ? td_error_set(r->err, "out of memory") : 0;
+    int rc = cues_add_line(&r->cues, doc, s, r->held_len);
+    return rc ? speaker_error(r->err, rc) : 0;
 }
 
 static int timing(srt_reader *r, td_doc *doc, const char *s, size_t n, size_t lineno)
@@ -116,7 +118,8 @@ static int read_line(srt_reader *r, td_doc *doc, const char *s, size_t n,
     if (r->cues.n == 0)
         return td_error_set(r->err, "line %zu: text before the first cue: '%.*s'",
                             lineno, excerpt_len(s, n, QUOTE_MAX), s);
-    return cues_add_line(&r->cues, doc, s, n) ? td_error_set(r->err, "out of memory") : 0;
+    int rc = cues_add_line(&r->cues, doc, s, n);
+    return rc ? speaker_error(r->err, rc) : 0;
 }
 
 static int run(void *state, td_doc *doc, td_error *err)

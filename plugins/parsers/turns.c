@@ -29,6 +29,7 @@
 
 #include "common/ends.h"
 #include "common/lines.h"
+#include "common/speakers.h"
 
 #define PROBE_LINES 400
 #define LABEL_MAX 40
@@ -36,6 +37,9 @@
 #define HEADING_MAX 100
 #define TITLE_MAX 200
 #define HEADER_BLOCKS 64
+/* The episode line is short; a pattern with two lazy groups is not run on
+ * long lines, where it could backtrack for a long time. */
+#define EPISODE_MAX 300
 
 /* "Season 17, episode 7 of the DataTalks.Club podcast with Sara EL-ATEIF" */
 static const char EPISODE_PATTERN[] =
@@ -266,7 +270,7 @@ static int paragraph(reader *r, const block *b)
     int speaker = r->speaker, rc;
 
     if (lab > 0) {
-        speaker = td_doc_speaker(r->doc, s, lab);
+        speaker = speaker_find(r->doc, s, lab);
         if (speaker < 0)
             return speaker;
         s += lab + 1;
@@ -335,7 +339,7 @@ static int episode_line(const turns_state *st, td_doc *doc, const block *b,
                         pcre2_match_data *md, bool *found)
 {
     *found = false;
-    if (!b->one_line ||
+    if (!b->one_line || b->len > EPISODE_MAX ||
         pcre2_match(st->episode, (PCRE2_SPTR)b->s, b->len, 0, PCRE2_NO_UTF_CHECK,
                     md, NULL) < 0)
         return 0;
@@ -436,7 +440,7 @@ static int run(void *state, td_doc *doc, td_error *err)
     td_buf_free(&r.para);
     free(r.pending);
     if (rc != 0)
-        return td_error_set(err, "out of memory");
+        return speaker_error(err, rc);
     if (r.turns == 0)
         return td_error_set(err, "no 'Name: text (h:mm:ss)' turns found");
     fill_ends(doc, 0);

@@ -14,6 +14,7 @@
 
 #include "common/cues.h"
 #include "common/lines.h"
+#include "common/speakers.h"
 
 #define QUOTE_MAX 40
 
@@ -106,6 +107,12 @@ static int block_start(vtt_reader *r, td_doc *doc, const char *s, size_t n,
     return 0;
 }
 
+static int payload(vtt_reader *r, td_doc *doc, const char *s, size_t n)
+{
+    int rc = cues_add_line(&r->cues, doc, s, n);
+    return rc ? speaker_error(r->err, rc) : 0;
+}
+
 static int read_line(vtt_reader *r, td_doc *doc, const char *s, size_t n,
                      size_t lineno)
 {
@@ -138,7 +145,7 @@ static int read_line(vtt_reader *r, td_doc *doc, const char *s, size_t n,
         /* An arrow ends the payload: a cue with no blank line before it. */
         if (memmem(s, n, "-->", 3) != NULL)
             return timing(r, doc, s, n, lineno);
-        return cues_add_line(&r->cues, doc, s, n) ? td_error_set(r->err, "out of memory") : 0;
+        return payload(r, doc, s, n);
     }
     return 0;
 }

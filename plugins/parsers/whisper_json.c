@@ -19,6 +19,7 @@
 
 #include "common/events.h"
 #include "common/json_in.h"
+#include "common/speakers.h"
 
 static int probe(void *state, const td_input *in)
 {
@@ -93,8 +94,10 @@ static int segment(td_doc *doc, const json_t *seg, size_t i, td_buf *buf,
     if (n == 0)
         return 0;
     if (json_is_string(who) && json_string_length(who) > 0)
-        speaker = td_doc_speaker(doc, json_string_value(who), json_string_length(who));
-    if (speaker < TD_NO_SPEAKER || add(doc, start, end, speaker, buf->data, n) != 0)
+        speaker = speaker_find(doc, json_string_value(who), json_string_length(who));
+    if (speaker < TD_NO_SPEAKER)
+        return speaker_error(err, speaker);
+    if (add(doc, start, end, speaker, buf->data, n) != 0)
         return td_error_set(err, "out of memory");
     return 0;
 }

@@ -137,6 +137,25 @@ static void seed_001(void **state)
     free(text);
 }
 
+/* Unclosed brackets on a long line: each is searched a bounded distance. */
+static void long_lines_stay_linear(void **state)
+{
+    (void)state;
+    td_error err;
+    size_t n = 2000000;
+    char *s = malloc(n + 64);
+    strcpy(s, "**A:** ");
+    for (size_t i = 7; i < n; i += 4)
+        memcpy(s + i, "[a](", 4);
+    strcpy(s + n - (n - 7) % 4, "\n**B:** <http://x\n");
+    td_doc *doc = th_doc("long.md", s);
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 2);
+    assert_string_equal(th_seg_text(doc, 1), "<http://x");
+    td_doc_free(doc);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +164,7 @@ int main(void)
         cmocka_unit_test(standup_without_front_matter),
         cmocka_unit_test(broken_files_fail),
         cmocka_unit_test(seed_001),
+        cmocka_unit_test(long_lines_stay_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,6 +105,27 @@ static void broken_files_fail_with_the_line(void **state)
     td_doc_free(doc);
 }
 
+/* A cue of a million '<' and '{\' is read in linear time, kept as text. */
+static void long_lines_stay_linear(void **state)
+{
+    (void)state;
+    td_error err;
+    size_t n = 2000000;
+    char *s = malloc(n + 64);
+    size_t i = (size_t)sprintf(s, "WEBVTT\n\n00:00.000 --> 00:01.000\n");
+    while (i + 3 < n) {
+        memcpy(s + i, "<a{\\", 4);
+        i += 4;
+    }
+    strcpy(s + i, "\n");
+    td_doc *doc = th_doc("long.vtt", s);
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 1);
+    assert_true(strncmp(th_seg_text(doc, 0), "<a{\\<a{\\", 8) == 0);
+    td_doc_free(doc);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -113,6 +134,7 @@ int main(void)
         cmocka_unit_test(crlf_bom),
         cmocka_unit_test(youtube_rolling_captions),
         cmocka_unit_test(broken_files_fail_with_the_line),
+        cmocka_unit_test(long_lines_stay_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

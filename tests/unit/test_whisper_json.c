@@ -125,6 +125,24 @@ static void deep_nesting_fails_cleanly(void **state)
     free(deep);
 }
 
+/* Thousands of speakers would make speaker lookup quadratic: refused. */
+static void too_many_speakers_fail(void **state)
+{
+    (void)state;
+    td_error err;
+    td_buf b = TD_BUF_INIT;
+    td_buf_printf(&b, "{\"segments\": [");
+    for (int i = 0; i < 600; i++)
+        td_buf_printf(&b, "%s{\"start\": %d, \"end\": %d, \"text\": \"hi\", "
+                      "\"speaker\": \"S%d\"}", i ? "," : "", i, i + 1, i);
+    td_buf_printf(&b, "]}");
+    td_doc *doc = th_doc("many.json", b.data);
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), -1);
+    assert_string_equal(err.message, "more than 500 speakers: not a transcript");
+    td_doc_free(doc);
+    td_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +152,7 @@ int main(void)
         cmocka_unit_test(bare_segment_array),
         cmocka_unit_test(broken_files_fail_cleanly),
         cmocka_unit_test(deep_nesting_fails_cleanly),
+        cmocka_unit_test(too_many_speakers_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,9 +9,12 @@
 
 #include "events.h"
 #include "lines.h"
+#include "speakers.h"
 
 /* Rolling captions repeat one or two lines; looking further back is waste. */
 #define ROLLING_LOOKBACK 4
+/* Tags and overrides are short: a lone "<" or "{" is not searched past this. */
+#define TAG_MAX 256
 
 /* ---- timing lines ------------------------------------------------------- */
 
@@ -155,7 +158,7 @@ static size_t tag(cues *c, td_doc *doc, const char *s, size_t len, int *rc)
 {
     if (len < 3 || !(is_alpha(s[1]) || s[1] == '/' || (s[1] >= '0' && s[1] <= '9')))
         return 0;
-    const char *gt = memchr(s, '>', len);
+    const char *gt = memchr(s, '>', len < TAG_MAX ? len : TAG_MAX);
     if (gt == NULL)
         return 0;
     const char *in = s + 1;
@@ -173,7 +176,7 @@ static size_t tag(cues *c, td_doc *doc, const char *s, size_t len, int *rc)
         size_t name_len = n - i;
         trim(&name, &name_len);
         if (name_len > 0) {
-            int sp = td_doc_speaker(doc, name, name_len);
+            int sp = speaker_find(doc, name, name_len);
             if (sp < 0)
                 *rc = sp;
             else
@@ -188,7 +191,7 @@ static size_t ass_override(const char *s, size_t len)
 {
     if (len < 3 || s[1] != '\\')
         return 0;
-    const char *close = memchr(s, '}', len);
+    const char *close = memchr(s, '}', len < TAG_MAX ? len : TAG_MAX);
     return close ? (size_t)(close - s) + 1 : 0;
 }
 
