@@ -199,9 +199,11 @@ typedef struct reader {
 static int flush_turn(reader *r)
 {
     int rc = 0;
-    if (r->in_turn && r->turn.len > 0)
+    if (r->in_turn && r->turn.len > 0) {
         rc = td_doc_add_segment(r->doc, r->start, TD_TIME_UNKNOWN, r->speaker,
                                 TD_SEG_SPEECH, r->turn.data, r->turn.len);
+        r->turns++;
+    }
     r->in_turn = false;
     td_buf_reset(&r->turn);
     return rc;
@@ -286,7 +288,6 @@ static int paragraph(reader *r, const block *b)
         r->in_turn = true;
         r->speaker = speaker;
         r->start = b->at;
-        r->turns++;
     }
     return add_words(r, s, n);
 }

@@ -29,6 +29,15 @@ static void probe_scores(void **state)
     assert_int_equal(th_probe(p, "p.json", text), 0);
     free(text);
     assert_int_equal(th_probe(p, "x.json", "{\"name\": \"not a transcript\"}"), 0);
+
+    /* Whisper writes the whole transcript first: the keys come late. */
+    td_buf b = TD_BUF_INIT;
+    td_buf_printf(&b, "{\"text\": \"");
+    for (int i = 0; i < 20000; i++)
+        td_buf_printf(&b, " word");
+    td_buf_printf(&b, "\", \"segments\": [{\"start\": 0, \"end\": 1, \"text\": \"x\"}]}");
+    assert_int_equal(th_probe(p, "long.json", b.data), 90);
+    td_buf_free(&b);
 }
 
 static void openai_whisper(void **state)

@@ -6,9 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Probes look this far into a file for the keys of their format. */
-#define PROBE_BYTES 65536
-
 json_t *json_in_load(td_doc *doc, const char *format, td_error *err)
 {
     size_t len;
@@ -50,8 +47,6 @@ bool json_in_mentions(const char *text, size_t len, char open,
         i++;
     if (i == len || text[i] != open)
         return false;
-    if (len > PROBE_BYTES)
-        len = PROBE_BYTES;
     for (; *keys; keys++)
         if (memmem(text, len, *keys, strlen(*keys)) == NULL)
             return false;

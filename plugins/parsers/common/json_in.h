@@ -24,8 +24,9 @@ int json_in_seconds(const json_t *v, td_ms *out);
 
 /*
  * Whether the text looks like a JSON object or array that mentions every
- * one of the quoted keys (NULL-terminated list) in its first bytes: a
- * cheap probe that does not parse.
+ * one of the quoted keys (NULL-terminated list) anywhere: a probe that
+ * does not parse.  The whole text is searched, since Whisper writes the
+ * full transcript as "text" before "segments".
  */
 bool json_in_mentions(const char *text, size_t len, char open,
                       const char *const *keys);
