@@ -187,7 +187,6 @@ static int probe(void *state, const td_input *in)
 typedef struct reader {
     td_doc *doc;
     td_buf turn;            /* the words of the turn being gathered */
-    td_buf para;            /* scratch for one paragraph */
     int speaker;            /* of the turn being gathered */
     td_ms start;
     bool in_turn;
@@ -209,18 +208,25 @@ static int flush_turn(reader *r)
     return rc;
 }
 
-/* Adds one paragraph's words to the turn, a blank line between paragraphs. */
+/*
+ * Adds one paragraph's words to the turn, a blank line between paragraphs.
+ * The lines of a paragraph are joined with a space; other white space is
+ * left for the cleaners (most paragraphs are one line: no copy to squeeze).
+ */
 static int add_words(reader *r, const char *s, size_t len)
 {
-    td_buf_reset(&r->para);
-    if (td_buf_append(&r->para, s, len) != 0)
-        return -ENOMEM;
-    size_t n = td_text_squeeze(r->para.data, r->para.len);
-    if (n == 0)
+    trim(&s, &len);
+    if (len == 0)
         return 0;
     if (r->turn.len > 0 && td_buf_append(&r->turn, "\n\n", 2) != 0)
         return -ENOMEM;
-    return td_buf_append(&r->turn, r->para.data, n);
+    size_t from = r->turn.len;
+    if (td_buf_append(&r->turn, s, len) != 0)
+        return -ENOMEM;
+    char *p = r->turn.data + from, *end = r->turn.data + r->turn.len;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL)
+        *p++ = ' ';
+    return 0;
 }
 
 static int hold(reader *r, const block *b)
@@ -438,7 +444,6 @@ static int run(void *state, td_doc *doc, td_error *err)
     int rc = read_blocks(state, &r, text, len);
 
     td_buf_free(&r.turn);
-    td_buf_free(&r.para);
     free(r.pending);
     if (rc != 0)
         return speaker_error(err, rc);

@@ -18,13 +18,15 @@ static inline void fill_ends(td_doc *doc, size_t first)
 {
     size_t n = td_doc_segment_count(doc), i = first;
 
+    td_ms next = n > first ? td_segment_start(td_doc_segment(doc, first)) : 0;
+
     while (i < n) {
-        td_ms start = td_segment_start(td_doc_segment(doc, i));
+        td_ms start = next;
         size_t j = i + 1;
-        while (j < n && td_segment_start(td_doc_segment(doc, j)) == start)
+        while (j < n && (next = td_segment_start(td_doc_segment(doc, j))) == start)
             j++;
-        td_ms next = j < n ? td_segment_start(td_doc_segment(doc, j))
-                           : TD_TIME_UNKNOWN;
+        if (j == n)
+            next = TD_TIME_UNKNOWN;
         td_ms end = start >= 0 && next > start ? next : TD_TIME_UNKNOWN;
         for (; i < j; i++) {
             td_segment *seg = td_doc_segment(doc, i);
