@@ -47,7 +47,7 @@ static int probe(void *state, const td_input *in)
         if (is_blank_line(line, n))
             continue;
         /* SubRip and WebVTT cue timings belong to their own parsers. */
-        if (n > 5 && memmem(line, n, "-->", 3) != NULL)
+        if (n > 5 && has_arrow(line, n))
             return 0;
         lines++;
         stamped += line_stamp(line, n, &at) > 0;

@@ -32,7 +32,7 @@ static bool all_digits(const char *s, size_t len)
 /* A line that claims to be a timing: starts with a digit, has an arrow. */
 static bool timing_like(const char *s, size_t len)
 {
-    return len > 0 && s[0] >= '0' && s[0] <= '9' && memmem(s, len, "-->", 3) != NULL;
+    return len > 0 && s[0] >= '0' && s[0] <= '9' && has_arrow(s, len);
 }
 
 static int probe(void *state, const td_input *in)

@@ -98,7 +98,7 @@ static int block_start(vtt_reader *r, td_doc *doc, const char *s, size_t n,
         r->state = IN_SKIPPED;
         return 0;
     }
-    if (memmem(s, n, "-->", 3) != NULL)
+    if (has_arrow(s, n))
         return timing(r, doc, s, n, lineno);
     r->state = AFTER_ID;
     r->id = s;
@@ -130,7 +130,7 @@ static int read_line(vtt_reader *r, td_doc *doc, const char *s, size_t n,
     switch (r->state) {
     case IN_HEADER:
         /* A header with no blank line before the first cue. */
-        if (memmem(s, n, "-->", 3) != NULL)
+        if (has_arrow(s, n))
             return timing(r, doc, s, n, lineno);
         return header_line(doc, s, n) ? td_error_set(r->err, "out of memory") : 0;
     case BETWEEN:
@@ -138,12 +138,12 @@ static int read_line(vtt_reader *r, td_doc *doc, const char *s, size_t n,
     case IN_SKIPPED:
         return 0;
     case AFTER_ID:
-        if (memmem(s, n, "-->", 3) == NULL)
+        if (!has_arrow(s, n))
             return missing_timing(r);
         return timing(r, doc, s, n, lineno);
     case IN_PAYLOAD:
         /* An arrow ends the payload: a cue with no blank line before it. */
-        if (memmem(s, n, "-->", 3) != NULL)
+        if (has_arrow(s, n))
             return timing(r, doc, s, n, lineno);
         return payload(r, doc, s, n);
     }

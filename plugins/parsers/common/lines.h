@@ -67,6 +67,21 @@ static inline bool starts_with(const char *s, size_t len, const char *prefix)
 }
 
 /*
+ * Whether the line holds the cue arrow "-->".  memchr() for the dash is
+ * much cheaper than memmem() on the short lines this is asked about.
+ */
+static inline bool has_arrow(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while (end - p >= 3 && (p = memchr(p, '-', (size_t)(end - p - 2))) != NULL) {
+        if (p[1] == '-' && p[2] == '>')
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/*
  * How many bytes of s to quote in an error message: at most max, cut at a
  * UTF-8 character boundary so that the message stays valid UTF-8.
  */
