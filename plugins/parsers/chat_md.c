@@ -134,6 +134,15 @@ static size_t list_marker(const char *s, size_t n)
     return 0;
 }
 
+/* Length of an ATX heading marker ("# ", "### "), or 0. */
+static size_t heading_marker(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 7 && s[i] == '#')
+        i++;
+    return i > 0 && i <= 6 && (i == n || is_blank_char(s[i])) ? i : 0;
+}
+
 /* ---- inline Markdown ------------------------------------------------------- */
 
 static int add_link(md_reader *r, size_t text_off, const char *url, size_t url_len)
@@ -289,6 +298,7 @@ static int inline_text(md_reader *r, const char *s, size_t n)
 static int add_line(md_reader *r, const char *s, size_t n)
 {
     line_kind kind = PLAIN;
+    bool bullet = false;
     size_t m;
 
     while (n > 0 && s[0] == '>') {          /* quotes, nested or not */
@@ -298,11 +308,12 @@ static int add_line(md_reader *r, const char *s, size_t n)
     }
     if ((m = list_marker(s, n)) > 0) {
         kind = LIST_ITEM;
-        s += m, n -= m;
-    } else if (n > 0 && s[0] == '#') {
-        while (n > 0 && s[0] == '#')
-            s++, n--;
+        bullet = s[0] < '0' || s[0] > '9';     /* "1." stays, "-" is redrawn */
+        if (bullet)
+            s += m, n -= m;
+    } else if ((m = heading_marker(s, n)) > 0) {
         kind = HEADING;
+        s += m, n -= m;
     }
     trim(&s, &n);
     if (n == 0)
@@ -318,7 +329,7 @@ static int add_line(md_reader *r, const char *s, size_t n)
     }
     r->new_paragraph = false;
     r->last = kind;
-    if (kind == LIST_ITEM && td_buf_append(&r->out, "- ", 2) != 0)
+    if (bullet && td_buf_append(&r->out, "- ", 2) != 0)
         return -ENOMEM;
     return inline_text(r, s, n);
 }

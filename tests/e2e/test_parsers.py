@@ -29,8 +29,9 @@ GOOD = {
                        "How did you get started with migration data?",
                        "Start small, publish early. See https://example.org/start "
                        "for a list."),
-    "chat-md/standup.md": ("chat-md", "Tuesday stand-up", ["Ana", "Ben"], 3, None,
-                           None, "I finished the export bug.", "Pair after lunch?"),
+    "chat-md/standup.md": ("chat-md", "Tuesday stand-up", ["Ana", "Ben"], 4, None,
+                           None, "I finished the export bug.",
+                           "Two things: 1. rebase the #42 branch 2. tag the release"),
     "srt/basic.srt": ("srt", None, [], 5, 1.2, 3723.004,
                       "Welcome to the Harbour Lights podcast.",
                       "That's all \u2014 see you next week."),

@@ -85,9 +85,12 @@ static void standup_without_front_matter(void **state)
     assert_null(json_object_get(td_doc_meta(doc), "links"));
     assert_int_equal(td_doc_speaker_count(doc), 2);
     assert_string_equal(td_doc_speaker_name(doc, 1), "Ben");
-    assert_int_equal(td_doc_segment_count(doc), 3);
+    assert_int_equal(td_doc_segment_count(doc), 4);
     assert_string_equal(th_seg_text(doc, 1), "Nice. I'm still on the flaky test.");
     assert_string_equal(th_seg_text(doc, 2), "Pair after lunch?");
+    /* Numbered items keep their numbers; "#42" is not a heading. */
+    assert_string_equal(th_seg_text(doc, 3), "Two things:\n\n1. rebase the #42 branch\n"
+                        "2. tag the release");
     td_doc_free(doc);
 }
 
