@@ -23,6 +23,7 @@ static void probe_scores(void **state)
     free(text);
     assert_int_equal(th_probe(p, "x.md", "**Legend:**\n\n- A: Ann\n"), 0);
     assert_int_equal(th_probe(p, "x.md", "Some **bold** prose.\n"), 0);
+    assert_int_equal(th_probe(p, "x.md", "# Setup\n\n**Note:** run it twice.\n"), 0);
 }
 
 static void ama(void **state)
