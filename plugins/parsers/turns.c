@@ -176,10 +176,11 @@ static int probe(void *state, const td_input *in)
             labelled += label(line, n) > 0;
         }
     }
-    if (labelled == 0 || stamped < 2)
+    /* A stamp or two in prose is not a transcript: the rest would be lost. */
+    if (labelled == 0 || stamped < 3)
         return 0;
     int share = stamped * 100 / lines;
-    return stamped >= 3 && share >= 30 ? 85 : share >= 10 ? 50 : 20;
+    return share >= 30 ? 85 : share >= 10 ? 50 : 0;
 }
 
 /* ---- the reader --------------------------------------------------------------- */

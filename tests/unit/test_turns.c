@@ -31,6 +31,9 @@ static void probe_scores(void **state)
     free(text);
     /* Stamps at line ends but no speaker anywhere: not turns. */
     assert_int_equal(th_probe(p, "x.txt", "one (0:01)\ntwo (0:02)\nthree (0:03)\n"), 0);
+    /* Two stamped lines in prose: not enough to claim the file. */
+    assert_int_equal(th_probe(p, "x.txt", "Minutes\n\nAnn: opened (0:01)\n\n"
+                                          "Lots of prose.\n\nBo: closed (0:09)\n"), 0);
 }
 
 static void episode_page(void **state)
