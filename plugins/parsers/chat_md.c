@@ -147,8 +147,10 @@ static size_t heading_marker(const char *s, size_t n)
 
 static int add_link(md_reader *r, size_t text_off, const char *url, size_t url_len)
 {
-    json_t *link = json_pack("{s:s%, s:s%}", "text", r->out.data + text_off,
-                             r->out.len - text_off, "url", url, url_len);
+    /* "[](url)" as the first thing in a turn: nothing appended yet. */
+    const char *text = r->out.data ? r->out.data + text_off : "";
+    json_t *link = json_pack("{s:s%, s:s%}", "text", text, r->out.len - text_off,
+                             "url", url, url_len);
     return link ? json_array_append_new(r->links, link) : -ENOMEM;
 }
 
@@ -363,13 +365,19 @@ static bool legend_item(md_reader *r, const char *s, size_t n)
 
 static int flush(md_reader *r)
 {
+    const char *text = r->out.data;
+    size_t len = r->out.len;
     int rc = 0;
-    if (r->in_turn && r->out.len > 0) {
+
+    /* Marks removed at either end ("[](url) hi") can leave a blank there. */
+    if (len > 0)
+        trim(&text, &len);
+    if (r->in_turn && len > 0) {
         rc = td_doc_add_segment(r->doc, TD_TIME_UNKNOWN, TD_TIME_UNKNOWN, r->speaker,
-                                TD_SEG_SPEECH, r->out.data, r->out.len);
+                                TD_SEG_SPEECH, text, len);
         r->turns++;
-    } else if (!r->in_turn && r->out.len > 0) {
-        json_t *d = json_stringn(r->out.data, r->out.len);
+    } else if (!r->in_turn && len > 0) {
+        json_t *d = json_stringn(text, len);
         rc = d ? json_object_set_new(td_doc_meta(r->doc), "description", d) : -ENOMEM;
     }
     td_buf_reset(&r->out);

@@ -109,6 +109,20 @@ static void broken_files_fail(void **state)
     td_doc_free(doc);
 }
 
+/* Found by fuzzing: an empty link text before anything else was written. */
+static void empty_link_text(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = th_doc("e.md", "[](x-y!)\n**A:** [](http://a) hi\n**B:** yo\n");
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    json_t *links = json_object_get(td_doc_meta(doc), "links");
+    assert_int_equal(json_array_size(links), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "text")), "");
+    assert_string_equal(th_seg_text(doc, 0), "hi");
+    td_doc_free(doc);
+}
+
 static void seed_001(void **state)
 {
     (void)state;
@@ -167,6 +181,7 @@ int main(void)
         cmocka_unit_test(ama),
         cmocka_unit_test(standup_without_front_matter),
         cmocka_unit_test(broken_files_fail),
+        cmocka_unit_test(empty_link_text),
         cmocka_unit_test(seed_001),
         cmocka_unit_test(long_lines_stay_linear),
     };
