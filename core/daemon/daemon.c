@@ -71,6 +71,10 @@ static void finish(daemon_state *d)
     uv_close((uv_handle_t *)&d->heartbeat, NULL);
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sigterm, NULL);
+    /* Stopping already: a second SIGTERM (a supervisor repeating itself)
+     * must not cut short the last writes.  SIGINT keeps its default, so a
+     * second Ctrl-C still ends a daemon run by hand at once. */
+    signal(SIGTERM, SIG_IGN);
     uv_close((uv_handle_t *)&d->sighup, NULL);
     executor_stop(d->exec);
 }

@@ -1,46 +1,34 @@
 /*
- * captions.c - caption dumps: one "m:ss text" (or "h:mm:ss text") per line,
- * as YouTube and similar tools export them, with an optional title line
- * before the first timestamp.  A segment ends where the next begins.
+ * captions.c - caption dumps: one "m:ss text" (or "mm:ss", "h:mm:ss") per
+ * line, as YouTube and similar tools export them.
+ *
+ * A title line may come before the first timestamp.  A stamp may stand on
+ * a line of its own with the words on the next line; lines without a stamp
+ * continue the caption before them.  A line that is only a bracketed mark
+ * such as "[Music]" is a non-speech event.  A segment ends where the next
+ * later one begins, so captions that repeat a stamp share their end.
  */
 #include <transcriptd/transcriptd.h>
 
-#include <string.h>
+#include <errno.h>
+
+#include "common/ends.h"
+#include "common/events.h"
+#include "common/lines.h"
 
 #define PROBE_LINES 200
-
-/* A line and the bytes after it. */
-typedef struct line_iter {
-    const char *p, *end;
-} line_iter;
-
-static bool next_line(line_iter *it, const char **line, size_t *len)
-{
-    if (it->p >= it->end)
-        return false;
-    const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
-    *line = it->p;
-    *len = (size_t)((nl ? nl : it->end) - it->p);
-    it->p = nl ? nl + 1 : it->end;
-    return true;
-}
-
-static size_t skip_blanks(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i;
-}
 
 /* The timestamp that starts a caption line, or 0 if it has none. */
 static size_t line_stamp(const char *line, size_t len, td_ms *at)
 {
-    size_t i = skip_blanks(line, len, 0);
+    size_t i = 0;
+    while (i < len && is_blank_char(line[i]))
+        i++;
     size_t n = td_time_parse(line + i, len - i, at);
     if (n == 0)
         return 0;
     /* The stamp must stand alone: "0:05 text" or "0:05", not "0:05pm". */
-    if (i + n < len && line[i + n] != ' ' && line[i + n] != '\t')
+    if (i + n < len && !is_blank_char(line[i + n]))
         return 0;
     return i + n;
 }
@@ -49,16 +37,17 @@ static int probe(void *state, const td_input *in)
 {
     size_t len, n;
     const char *text = td_input_text(in, &len), *line;
-    line_iter it = { text, text + len };
+    line_iter it;
     int lines = 0, stamped = 0;
     td_ms at;
 
     (void)state;
-    while (lines < PROBE_LINES && next_line(&it, &line, &n)) {
-        if (skip_blanks(line, n, 0) == n)
+    lines_init(&it, text, len);
+    while (lines < PROBE_LINES && lines_next(&it, &line, &n)) {
+        if (is_blank_line(line, n))
             continue;
         /* SubRip and WebVTT cue timings belong to their own parsers. */
-        if (n > 5 && memmem(line, n, "-->", 3) != NULL)
+        if (n > 5 && has_arrow(line, n))
             return 0;
         lines++;
         stamped += line_stamp(line, n, &at) > 0;
@@ -67,52 +56,78 @@ static int probe(void *state, const td_input *in)
         return 0;
     /* A title line or two is fine; mostly stamped lines is a caption dump. */
     int share = stamped * 100 / lines;
-    return share >= 80 ? 90 : share >= 50 ? 60 : share >= 25 ? 30 : 0;
+    return share >= 80 ? 90 : share >= 40 ? 60 : share >= 25 ? 30 : 0;
+}
+
+/* The caption being gathered: its start and the words seen so far. */
+typedef struct caption {
+    td_ms start;
+    td_buf words;
+} caption;
+
+static int flush(td_doc *doc, caption *c)
+{
+    int rc = 0;
+    if (c->words.len > 0)
+        rc = td_doc_add_segment(doc, c->start, TD_TIME_UNKNOWN, TD_NO_SPEAKER,
+                                TD_SEG_SPEECH, c->words.data, c->words.len);
+    td_buf_reset(&c->words);
+    return rc;
+}
+
+/* The words of one line (stamp already removed): an event or more words. */
+static int take_words(td_doc *doc, caption *c, const char *s, size_t len)
+{
+    const char *inner;
+    size_t inner_len;
+
+    trim(&s, &len);
+    if (len == 0)
+        return 0;
+    if (event_mark(s, len, &inner, &inner_len)) {
+        int rc = flush(doc, c);
+        return rc ? rc : event_add(doc, c->start, TD_TIME_UNKNOWN, TD_NO_SPEAKER,
+                                   inner, inner_len);
+    }
+    if (c->words.len > 0 && td_buf_putc(&c->words, ' ') != 0)
+        return -ENOMEM;
+    return td_buf_append(&c->words, s, len);
 }
 
 static int run(void *state, td_doc *doc, td_error *err)
 {
     size_t len, n;
     const char *text = td_doc_text(doc, &len), *line;
-    line_iter it = { text, text + len };
-    td_buf pending = TD_BUF_INIT;
-    td_ms start = TD_TIME_UNKNOWN, at;
+    line_iter it;
+    caption c = { TD_TIME_UNKNOWN, TD_BUF_INIT };
     bool seen_stamp = false;
+    td_ms at;
     int rc = 0;
 
     (void)state;
-    while (rc == 0 && next_line(&it, &line, &n)) {
+    lines_init(&it, text, len);
+    while (rc == 0 && lines_next(&it, &line, &n)) {
         size_t body = line_stamp(line, n, &at);
-        if (body == 0) {
-            size_t b = skip_blanks(line, n, 0);
-            if (b == n)
-                continue;
-            if (!seen_stamp) {
-                /* Text before the first stamp: the title. */
-                if (td_doc_title(doc) == NULL)
-                    rc = td_doc_set_title(doc, line + b, n - b);
-                continue;
-            }
-            /* A line without a stamp continues the caption before it. */
-            rc = td_buf_putc(&pending, ' ') || td_buf_append(&pending, line + b, n - b);
+        if (body > 0) {
+            rc = flush(doc, &c);
+            seen_stamp = true;
+            c.start = at;
+        } else if (!seen_stamp) {
+            /* Text before the first stamp: the first line is the title. */
+            trim(&line, &n);
+            if (n > 0 && td_doc_title(doc) == NULL)
+                rc = td_doc_set_title(doc, line, n);
             continue;
         }
-        if (seen_stamp && pending.len > 0)
-            rc = td_doc_add_segment(doc, start, at, TD_NO_SPEAKER, TD_SEG_SPEECH,
-                                    pending.data, pending.len);
-        seen_stamp = true;
-        start = at;
-        td_buf_reset(&pending);
-        body = skip_blanks(line, n, body);
         if (rc == 0)
-            rc = td_buf_append(&pending, line + body, n - body);
+            rc = take_words(doc, &c, line + body, n - body);
     }
-    if (rc == 0 && seen_stamp && pending.len > 0)
-        rc = td_doc_add_segment(doc, start, TD_TIME_UNKNOWN, TD_NO_SPEAKER,
-                                TD_SEG_SPEECH, pending.data, pending.len);
-    td_buf_free(&pending);
+    if (rc == 0)
+        rc = flush(doc, &c);
+    td_buf_free(&c.words);
     if (rc != 0)
         return td_error_set(err, "out of memory");
+    fill_ends(doc, 0);
     return 0;
 }
 
@@ -120,7 +135,7 @@ static const td_plugin captions = {
     .abi = TD_PLUGIN_ABI,
     .kind = TD_PARSER,
     .name = "captions",
-    .version = "1.0",
+    .version = "1.1",
     .summary = "caption dumps: 'm:ss text' per line, optional title line first",
     .probe = probe,
     .run = run,

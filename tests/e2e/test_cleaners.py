@@ -91,7 +91,7 @@ def test_explain_seed_counts(tmp_path):
 
 def test_explain_reports_failures(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_text("not a transcript at all\n")
+    bad.write_text(" \n\t\n")
     r = run_cli("process", "--explain", bad)
     assert r.returncode == 1 and "no parser" in r.stderr
 

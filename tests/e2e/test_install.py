@@ -215,8 +215,8 @@ def test_installed_daemon_runs_the_example_on_a_seed(tmp_path, prefix, example):
 def test_installed_daemon_run_with_the_example(daemon, tmp_path, prefix, example):
     d = daemon(binary=prefix / "bin/transcriptd",
                plugin_path=f"{example}:{libdir(prefix)}/transcriptd/plugins",
-               pipeline={"cleaners": "normalize spellout", "summarizers": "stats",
-                         "exporters": "json"},
+               pipeline={"parsers": "captions", "cleaners": "normalize spellout",
+                         "summarizers": "stats", "exporters": "json"},
                conf_extra="[spellout]\nacronyms = GPU=graphics processing unit\n")
     d.start()
     ready = d.wait("daemon.ready")

@@ -28,6 +28,7 @@ def write_conf(d, pipeline, extra=""):
     """Replaces the daemon's config file whole, as an editor that saves
     with a rename does."""
     text = d.conf.read_text().split("[pipeline]")[0]
+    pipeline = {"parsers": "captions", **pipeline}
     text += "[pipeline]\n" + "".join(f"{k} = {v}\n" for k, v in pipeline.items()) + extra
     tmp = d.conf.with_suffix(".new")
     tmp.write_text(text)
@@ -49,7 +50,8 @@ def pump(d, seconds):
 def slow_daemon(daemon, ms, **pipeline):
     """A daemon whose chain has the test plugin `slow`, so that files are
     in flight for ms milliseconds each."""
-    pipe = {"cleaners": "normalize slow", "summarizers": "", "exporters": "json"}
+    pipe = {"parsers": "captions", "cleaners": "normalize slow", "summarizers": "",
+            "exporters": "json"}
     pipe.update(pipeline)
     return daemon(plugin_path=f"{BUILD / 'plugins'}:{BUILD / 'test-plugins' / 'slow'}",
                   pipeline=pipe, conf_extra=f"[slow]\nms = {ms}\n")
@@ -399,7 +401,7 @@ def test_journal_gets_priority_and_fields(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("needs root for a private mount namespace")
     bad = tmp_path / "bad.txt"
-    bad.write_text("No timestamps here.\nJust words.\n")
+    bad.write_text(" \n\t\n")
     entries, stderr = journal_run(tmp_path, "journal", "process", bad,
                                   "-o", tmp_path / "out")
     mine = [e for e in entries if e.get("TRANSCRIPTD_FILE") == "bad.txt"]
@@ -417,7 +419,7 @@ def test_plain_lines_when_stderr_is_not_the_journal(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("needs root for a private mount namespace")
     bad = tmp_path / "bad.txt"
-    bad.write_text("No timestamps here.\nJust words.\n")
+    bad.write_text(" \n\t\n")
     entries, stderr = journal_run(tmp_path, "terminal", "process", bad,
                                   "-o", tmp_path / "out")
     assert not [e for e in entries if e.get("TRANSCRIPTD_FILE")]

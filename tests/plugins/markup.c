@@ -56,6 +56,9 @@ static int markup(td_doc *doc, td_segment *s, int *speaker)
     const char *t = td_segment_text(s, &len);
     td_ms at = td_segment_start(s);
 
+    /* An event the parser found ("[Music]") is no one's. */
+    if (td_segment_kind(s) == TD_SEG_EVENT)
+        return 0;
     if (starts(t, len, "== ") && len > 6 && !strcmp(t + len - 3, " ==")) {
         td_segment_drop(s);
         return td_doc_add_chapter(doc, at, t + 3, len - 6);

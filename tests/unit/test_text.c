@@ -67,6 +67,11 @@ static void word_count(void **state)
     assert_int_equal(td_text_word_count("one", 3), 1);
     const char *s = " two  words\xe2\x80\x83here ";
     assert_int_equal(td_text_word_count(s, strlen(s)), 3);
+    /* Non-ASCII letters are words; a no-break space and CR/LF are not. */
+    s = "\xc3\xa9t\xc3\xa9\xc2\xa0" "caf\xc3\xa9\r\n\xe2\x80\x94 x\t";
+    assert_int_equal(td_text_word_count(s, strlen(s)), 4);
+    /* A truncated multibyte space at the end is not a space. */
+    assert_int_equal(td_text_word_count("a \xe2\x80", 4), 2);
 }
 
 static void utf8_round_trip(void **state)
