@@ -262,7 +262,8 @@ static void absolutize(char **path)
     }
 }
 
-int config_load(config *c, const char *path)
+/* The built-in defaults: a fresh config, before the user's file. */
+static int load_defaults(config *c)
 {
     memset(c, 0, sizeof(*c));
     c->source = strdup("built-in defaults");
@@ -272,22 +273,12 @@ int config_load(config *c, const char *path)
         log_error("the built-in config is broken:\n%s", c->errors.data);
         return c->nerrors ? c->nerrors : 1;
     }
-    /* Plugin sections of the defaults are not the user's to be blamed for. */
-    if (path != NULL) {
-        FILE *fp = fopen(path, "r");
-        free(c->source);
-        c->source = strdup(path);
-        if (fp == NULL) {
-            config_error(c, 0, "cannot open: %s", strerror(errno));
-            return c->nerrors;
-        }
-        free(c->dir);
-        char *d = path_dirname(path);
-        c->dir = path_absolute(d);
-        free(d);
-        parse_source(c, path, fp, NULL);
-        fclose(fp);
-    }
+    return 0;
+}
+
+/* Makes folders absolute and checks what one key alone cannot. */
+static int finish_load(config *c)
+{
     absolutize(&c->inbox);
     absolutize(&c->outbox);
     absolutize(&c->work);
@@ -306,6 +297,46 @@ int config_load(config *c, const char *path)
     if (!c->parsers_auto && c->parsers.n == 0)
         config_error(c, 0, "[pipeline] parsers: name at least one parser, or auto");
     return c->nerrors;
+}
+
+int config_load(config *c, const char *path)
+{
+    int rc = load_defaults(c);
+    if (rc != 0)
+        return rc;
+    /* Plugin sections of the defaults are not the user's to be blamed for. */
+    if (path != NULL) {
+        FILE *fp = fopen(path, "r");
+        free(c->source);
+        c->source = strdup(path);
+        if (fp == NULL) {
+            config_error(c, 0, "cannot open: %s", strerror(errno));
+            return c->nerrors;
+        }
+        free(c->dir);
+        char *d = path_dirname(path);
+        c->dir = path_absolute(d);
+        free(d);
+        parse_source(c, path, fp, NULL);
+        fclose(fp);
+    }
+    return finish_load(c);
+}
+
+int config_load_text(config *c, const char *name, const char *text, size_t len)
+{
+    int rc = load_defaults(c);
+    if (rc != 0)
+        return rc;
+    free(c->source);
+    c->source = strdup(name);
+    /* Read as a stream, so that the bytes take the very path a file's do. */
+    FILE *fp = len > 0 ? fmemopen((void *)text, len, "r") : NULL;
+    if (fp != NULL) {
+        parse_source(c, name, fp, NULL);
+        fclose(fp);
+    }
+    return finish_load(c);
 }
 
 static void entries_free(conf_entry *e, size_t n)

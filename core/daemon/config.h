@@ -65,6 +65,11 @@ typedef struct config {
  * config must be freed with config_free() either way.
  */
 int config_load(config *c, const char *path);
+/*
+ * The same, with the file's bytes given (len of them, NULs allowed) and
+ * named name in errors: for tests and fuzzing.
+ */
+int config_load_text(config *c, const char *name, const char *text, size_t len);
 void config_free(config *c);
 void config_error(config *c, int line, const char *fmt, ...) TD_PRINTF(3, 4);
 
