@@ -19,6 +19,26 @@
 #define PREFIX "events-"
 #define SUFFIX ".log"
 
+/*
+ * A seq written by journal_append: decimal digits only, below 2^63 (seqs
+ * are JSON integers).  Returns it and sets *end after it, or returns 0 for
+ * anything else, which a damaged file can hold ("-1" is not a huge seq).
+ */
+static uint64_t parse_seq(const char *s, const char **end)
+{
+    uint64_t v = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9') {
+        if (v > (UINT64_C(1) << 63) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p++ - '0');
+    }
+    if (p == s || v >= (UINT64_C(1) << 63))
+        return 0;
+    *end = p;
+    return v;
+}
+
 /* The first seqs of the journal's files, sorted; caller frees. */
 static size_t list_files(const char *dir, uint64_t **out)
 {
@@ -31,9 +51,10 @@ static size_t list_files(const char *dir, uint64_t **out)
     if (d == NULL)
         return 0;
     while ((e = readdir(d)) != NULL) {
-        unsigned long long first;
-        char tail[8];
-        if (sscanf(e->d_name, PREFIX "%llu%7s", &first, tail) != 2 ||
+        const char *tail;
+        uint64_t first;
+        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0 ||
+            (first = parse_seq(e->d_name + strlen(PREFIX), &tail)) == 0 ||
             strcmp(tail, SUFFIX) != 0)
             continue;
         if (n == cap) {
@@ -64,10 +85,15 @@ static void file_name(const journal *j, uint64_t first, char *buf, size_t len)
 
 /*
  * Reads the newest file to find the last seq and the count, and cuts off a
- * line without its newline (the daemon died while writing it).
+ * line without its newline (the daemon died while writing it).  The last
+ * seq is the highest found, and never less than the file's name says came
+ * before it (a file is created with the first event it is to hold, so a
+ * crash can leave it empty): a seq once used is never used again.
  */
 static int recover_tail(journal *j, uint64_t first)
 {
+    if (first > 0 && j->last_seq < first - 1)
+        j->last_seq = first - 1;
     char path[4096];
     file_name(j, first, path, sizeof(path));
     FILE *f = fopen(path, "r+");
@@ -80,9 +106,11 @@ static int recover_tail(journal *j, uint64_t first)
     while ((n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] != '\n')
             break;
-        unsigned long long seq;
-        if (sscanf(line, "%llu\t", &seq) == 1) {
-            j->last_seq = seq;
+        const char *tab;
+        uint64_t seq = parse_seq(line, &tab);
+        if (seq != 0 && *tab == '\t') {
+            if (seq > j->last_seq)
+                j->last_seq = seq;
             j->file_count++;
         }
         good = ftell(f);
@@ -200,10 +228,11 @@ static long replay_file(journal *j, uint64_t first, uint64_t since, size_t max,
         if (line[n - 1] != '\n')
             break;
         line[--n] = '\0';
-        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        const char *t1;
+        uint64_t seq = parse_seq(line, &t1);
+        char *t2 = seq && *t1 == '\t' ? strchr(t1 + 1, '\t') : NULL;
         if (t2 == NULL)
             continue;
-        uint64_t seq = strtoull(line, NULL, 10);
         if (seq <= since)
             continue;
         *t2 = '\0';
