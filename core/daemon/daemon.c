@@ -153,6 +153,25 @@ static void on_file(watch *w, const char *name)
     dispatch(d);
 }
 
+/* A name that no close will follow: a link, FIFO or socket is refused now. */
+static void on_created(watch *w, const char *name)
+{
+    daemon_state *d = w->data;
+    if (!spool_wanted_name(name) || d->stopping)
+        return;
+    switch (spool_entry_kind(d->c->inbox, name)) {
+    case SPOOL_SPECIAL:
+        on_file(w, name);
+        break;
+    case SPOOL_DIR:
+        log_file(LOG_NOTICE, name, NULL, NULL, "a directory in %s: ignored "
+                 "(only files are processed)", d->c->inbox);
+        break;
+    default:
+        break;          /* a file being written, or gone */
+    }
+}
+
 static void on_overflow(watch *w)
 {
     daemon_state *d = w->data;
@@ -212,6 +231,7 @@ static int start(daemon_state *d, td_buf *errors)
     d->max_inflight = (size_t)d->pool.nthreads * 2;
 
     d->watch.data = d;
+    d->watch.on_create = on_created;
     /* The watch comes first, then the scan: a file landing in between is
      * seen twice at worst, and the queue drops the second. */
     if ((rc = watch_start(&d->watch, d->loop, d->c->inbox, on_file, on_overflow))) {

@@ -67,24 +67,47 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Why an entry that is not a regular file is refused, or NULL. */
+static const char *refusal(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return NULL;
+    if (S_ISLNK(mode))
+        return "symbolic link: refused (links are never followed)";
+    if (S_ISFIFO(mode))
+        return "not a regular file (a FIFO): refused";
+    if (S_ISSOCK(mode))
+        return "not a regular file (a socket): refused";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "not a regular file (a device): refused";
+    return "not a regular file: refused";
+}
+
 /*
  * Reads the whole file without following links or blocking on a FIFO.
  * Returns the bytes (malloc'd) or NULL with f filled.
  */
 static char *read_source(const job *j, size_t *len, chain_failure *f)
 {
-    int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     char *buf = NULL;
+    const char *why;
 
     f->plugin = "core";
     f->stage = "read";
+    /* Refused before any open: a FIFO is never opened, a link never read. */
+    if (lstat(j->path, &st) == 0 && (why = refusal(st.st_mode)) != NULL) {
+        snprintf(f->message, sizeof(f->message), "%s", why);
+        return NULL;
+    }
+    int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         snprintf(f->message, sizeof(f->message), "cannot open: %s", strerror(errno));
         return NULL;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(f->message, sizeof(f->message), "not a regular file");
+    if (fstat(fd, &st) != 0 || (why = refusal(st.st_mode)) != NULL) {
+        snprintf(f->message, sizeof(f->message), "%s",
+                 why ? why : "not a regular file: refused");
         goto out;
     }
     if (j->env->max_file_size > 0 && st.st_size > j->env->max_file_size) {

@@ -59,7 +59,10 @@ int spool_claim(const char *inbox, const char *work, const char *name)
     snprintf(to, sizeof(to), "%s/%s", work, name);
     if (lstat(from, &st) != 0)
         return -errno;
-    if (!S_ISREG(st.st_mode))
+    /* Links, FIFOs and sockets are claimed like files, to be refused in
+     * failed/ by the job (a rename moves the entry itself: it follows no
+     * link and opens nothing).  Directories stay where they are. */
+    if (S_ISDIR(st.st_mode))
         return -EINVAL;
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
         if (errno != EINVAL)
@@ -71,6 +74,19 @@ int spool_claim(const char *inbox, const char *work, const char *name)
             return -errno;
     }
     return 0;
+}
+
+spool_kind spool_entry_kind(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (lstat(path, &st) != 0)
+        return SPOOL_GONE;
+    if (S_ISREG(st.st_mode))
+        return SPOOL_FILE;
+    return S_ISDIR(st.st_mode) ? SPOOL_DIR : SPOOL_SPECIAL;
 }
 
 typedef struct scanned {
@@ -101,7 +117,7 @@ int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *a
         struct stat st;
         if (!spool_wanted_name(e->d_name) ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode))
+            S_ISDIR(st.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
