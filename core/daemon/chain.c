@@ -211,9 +211,18 @@ static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
     td__doc_set_running(doc, NULL);
-    if (rc != 0)
-        return fail(f, s->p->name, stage_name(s->p->kind),
-                    err.message[0] ? err.message : "failed without a reason");
+    if (rc != 0) {
+        char why[sizeof(f->message)];
+        fail(f, s->p->name, stage_name(s->p->kind),
+             err.message[0] ? err.message : "failed without a reason");
+        /* A full disk: say which output and why, whatever the plugin said. */
+        if (td__doc_output_error(doc, why, sizeof(why)) != 0 &&
+            strstr(f->message, why) == NULL) {
+            size_t n = strlen(f->message);
+            snprintf(f->message + n, sizeof(f->message) - n, " (%s)", why);
+        }
+        return -1;
+    }
     td__doc_compact(doc);
     return 0;
 }

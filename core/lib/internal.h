@@ -46,6 +46,12 @@ TD_API int td__doc_set_export(td_doc *doc, const char *outdir, const char *stem,
 TD_API int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err);
 /* Removes every temporary output (the chain failed). */
 TD_API void td__doc_abort_outputs(td_doc *doc);
+/*
+ * The first write error of an output not yet committed, as "cannot write
+ * PATH: reason" in buf (PATH the final name): an exporter's own message
+ * may not say which file or why.  Returns its errno, or 0 if none failed.
+ */
+TD_API int td__doc_output_error(const td_doc *doc, char *buf, size_t len);
 
 /* ---- options: built by the core from the declared table and the config ---- */
 
