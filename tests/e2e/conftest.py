@@ -73,6 +73,7 @@ class Daemon:
         self.ctx = zmq.Context.instance()
         self.sub = None
         self.log_path = self.tmp / "daemon.log"
+        self.popen_kw = {}          # e.g. user= to run unprivileged
 
     # -- life cycle --------------------------------------------------------
     def start(self, wait_ready=True):
@@ -86,7 +87,7 @@ class Daemon:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(BIN), "run", "-c", str(self.conf)],
                                      stdout=self.log, stderr=self.log,
-                                     env=daemon_env())
+                                     env=daemon_env(), **self.popen_kw)
         if wait_ready:
             self.wait_subscribed()
         return self
