@@ -121,6 +121,91 @@ static int recover_tail(journal *j, uint64_t first)
     return rc;
 }
 
+/* ---- the seq floor: no seq used twice, even after a power cut ---------- */
+
+/*
+ * An event goes out as soon as its line is written, but the line reaches
+ * the disk only at the next journal_sync().  After a power cut the journal
+ * may end before seqs subscribers already saw.  So seqs are reserved in
+ * blocks: before the first seq past the reservation is used, the file
+ * FLOOR_FILE says "<boot id> <last reserved seq>", on the disk.  At open,
+ * when the machine has restarted since (another boot id), seq goes on
+ * after the reservation; after a mere crash of the daemon (same boot) the
+ * kernel kept every line written, and seq goes on after the journal.  A
+ * clean close writes the exact last seq, so a restart after a clean stop
+ * leaves no gap.
+ */
+#define FLOOR_FILE "seq.floor"
+#define SEQ_BLOCK 1024
+
+static void current_boot(char out[64])
+{
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    out[0] = '\0';
+    if (f != NULL) {
+        if (fgets(out, 64, f) == NULL)
+            out[0] = '\0';
+        out[strcspn(out, "\n")] = '\0';
+        fclose(f);
+    }
+}
+
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsync(fd) == 0 ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+/* Writes the floor file whole and on the disk; 0 or -errno. */
+static int write_floor(journal *j, uint64_t seq)
+{
+    char path[4096], tmp[4096], line[128], boot[64];
+    current_boot(boot);
+    snprintf(path, sizeof(path), "%s/" FLOOR_FILE, j->dir);
+    snprintf(tmp, sizeof(tmp), "%s/." FLOOR_FILE ".tmp", j->dir);
+    int n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n",
+                     boot[0] ? boot : "unknown", seq);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -errno;
+    int rc = write(fd, line, (size_t)n) == n && fdatasync(fd) == 0 ? 0 : -errno;
+    close(fd);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -errno;
+    if (rc == 0)
+        rc = sync_dir(j->dir);
+    if (rc == 0)
+        j->reserved = seq;
+    return rc;
+}
+
+/* After the journal's own recovery: skips what a power cut may have lost. */
+static void read_floor(journal *j)
+{
+    char path[4096], line[160], boot[64];
+    snprintf(path, sizeof(path), "%s/" FLOOR_FILE, j->dir);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    char *got = fgets(line, sizeof(line), f);
+    fclose(f);
+    char *space = got ? strchr(line, ' ') : NULL;
+    const char *end;
+    uint64_t floor = space ? parse_seq(space + 1, &end) : 0;
+    if (floor == 0)
+        return;
+    *space = '\0';
+    current_boot(boot);
+    /* An unknown boot id counts as a restart: the safe side. */
+    bool rebooted = boot[0] == '\0' || strcmp(line, boot) != 0;
+    if (rebooted && floor > j->last_seq)
+        j->last_seq = floor;
+}
+
 static int open_file(journal *j, uint64_t first)
 {
     char path[4096];
@@ -159,6 +244,7 @@ int journal_open(journal *j, const char *dir, uint64_t max_events, char *why,
                  strerror(-rc));
         return -1;
     }
+    read_floor(j);
     return 0;
 }
 
@@ -181,6 +267,10 @@ static void enforce_retention(journal *j)
 int journal_append(journal *j, uint64_t seq, const char *topic,
                    const char *json, size_t len)
 {
+    /* A failure here is tried again at the next event; the line still
+     * goes in, and a subscriber still gets the event. */
+    if (seq > j->reserved)
+        write_floor(j, seq + SEQ_BLOCK - 1);
     if (j->fd < 0 || j->file_count >= j->per_file) {
         if (j->fd >= 0) {
             fdatasync(j->fd);
@@ -279,6 +369,10 @@ void journal_sync(journal *j)
 void journal_close(journal *j)
 {
     journal_sync(j);
+    /* Stopped cleanly: every line is on the disk, and the next start may
+     * go on right after the last seq, even after a reboot. */
+    if (j->dir != NULL && j->fd >= 0 && j->reserved > j->last_seq)
+        write_floor(j, j->last_seq);
     if (j->fd >= 0)
         close(j->fd);
     free(j->dir);
