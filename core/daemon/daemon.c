@@ -68,6 +68,7 @@ static void on_job_done(pool_task *t)
     bus_publish(d->bus, j->ok ? "transcript.done" : "transcript.failed",
                 j->event);
     j->event = NULL;
+    spool_unmark(d->c->work, j->name);
     job_free(j);
 
     /* A name that waited for this one's work/ slot may go now. */
@@ -141,6 +142,7 @@ static void queue_recovered(const char *name, void *arg)
     daemon_state *d = arg;
     log_file(LOG_NOTICE, name, NULL, NULL, "found in %s after a restart; "
              "processing it again", d->c->work);
+    spool_forget_failure(d->c->failed, name);
     nameq_push(&d->recovered, name);
 }
 
@@ -220,7 +222,7 @@ static int start(daemon_state *d, td_buf *errors)
 {
     int rc;
 
-    if (spool_prepare(d->c, errors) != 0)
+    if (spool_prepare(d->c, errors) != 0 || spool_recover(d->c, errors) != 0)
         return -1;
     long workers = d->c->workers ? d->c->workers : sysconf(_SC_NPROCESSORS_ONLN);
     if ((rc = pool_start(&d->pool, d->loop, workers > 0 ? (int)workers : 1)) != 0) {
@@ -252,6 +254,7 @@ static int start(daemon_state *d, td_buf *errors)
         uv_timer_start(&d->heartbeat, on_heartbeat, (uint64_t)d->c->heartbeat_ms,
                        (uint64_t)d->c->heartbeat_ms);
 
+    spool_bring_back(d->c);
     spool_scan(d->c->work, queue_recovered, d);
     spool_scan(d->c->inbox, queue_pending, d);
     dispatch(d);

@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "log.h"
 #include "paths.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -151,7 +152,33 @@ static void iso_time(char out[32])
     snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-/* Writes dir/name.error.json whole (temporary name, then rename). */
+/* Writes text to a new file at path, on the disk when sync; 0 or -1. */
+static int write_whole(const char *path, const char *text, bool sync)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int rc = done == len && (!sync || fsync(fd) == 0) ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/*
+ * Writes dir/name.error.json whole (temporary name, then rename).  With
+ * sync its bytes are on the disk before the name appears; the move of the
+ * file into failed/ that follows syncs the folder.
+ */
 static char *write_error_file(const job *j, const chain_failure *f)
 {
     char when[32], *path = NULL, *tmp = NULL;
@@ -166,15 +193,16 @@ static char *write_error_file(const job *j, const chain_failure *f)
     td_buf_reset(&name);
     td_buf_printf(&name, ".%s.error.json.tmp", j->name);
     tmp = path_join(j->env->failed, name.data);
-    if (path == NULL || tmp == NULL ||
-        json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-        rename(tmp, path) != 0) {
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (path == NULL || tmp == NULL || text == NULL ||
+        write_whole(tmp, text, j->env->sync) != 0 || rename(tmp, path) != 0) {
         log_file(LOG_ERR, j->label, NULL, NULL, "cannot write %s: %s",
                  path ? path : "error file", strerror(errno));
         unlink(tmp);
         free(path);
         path = NULL;
     }
+    free(text);
 out:
     td_buf_free(&name);
     free(tmp);
@@ -196,16 +224,32 @@ static int sync_dir(const char *dir)
 static char *move_source(const job *j, const char *dir)
 {
     char *to = path_join(dir, j->name);
-    if (to == NULL)
+    char *from_dir = path_dirname(j->path);
+    if (to == NULL || from_dir == NULL) {
+        free(to);
+        free(from_dir);
         return NULL;
+    }
+    /* Until the loop has announced the move (see spool.h). */
+    spool_mark_leaving(from_dir, j->name);
     if (rename(j->path, to) != 0) {
         log_file(LOG_ERR, j->label, NULL, NULL, "cannot move to %s: %s", dir,
                  strerror(errno));
+        spool_unmark(from_dir, j->name);
+        free(from_dir);
         free(to);
         return NULL;
     }
-    if (j->env->sync)
+    /*
+     * Both folders: the rename is one change to two directories, and a
+     * file system may keep one without the other after a power cut.
+     * Only then is the move announced (the event comes after this).
+     */
+    if (j->env->sync) {
         sync_dir(dir);
+        sync_dir(from_dir);
+    }
+    free(from_dir);
     return to;
 }
 

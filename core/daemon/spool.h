@@ -23,6 +23,37 @@
  */
 int spool_prepare(const config *c, td_buf *errors);
 
+/*
+ * Before the first claim: locks the spool (one daemon per spool: the lock
+ * is work/.lock, held until exit) and removes what a crash left half
+ * written: temporary outputs (.STEM.EXT.XXXXXX) in the outbox and
+ * temporary error files (.NAME.error.json.tmp) in failed.  Errors go to
+ * errors; returns 0 or -1.
+ */
+int spool_recover(const config *c, td_buf *errors);
+
+/*
+ * For a file found in work/ at start: removes failed/name.error.json when
+ * failed/name is not there, an error file the crashed attempt wrote just
+ * before it would have moved the file.  The new attempt writes its own.
+ */
+void spool_forget_failure(const char *failed, const char *name);
+
+/*
+ * A file leaves work/ for done/ or failed/ with a rename, and only then is
+ * its transcript.done or .failed published: an event never names a file
+ * that is not there.  A crash between the two would lose the event, so
+ * before the rename the job marks the name (work/.NAME.leaving) and the
+ * daemon removes the mark once the event is journaled.  At start, before
+ * work/ is scanned, spool_bring_back() moves every marked file that left
+ * back into work/, to be processed again and announced this time.  (A
+ * crash in the instant between the journal and the unmark announces the
+ * file twice: every move is announced at least once.)
+ */
+int spool_mark_leaving(const char *work, const char *name);
+void spool_unmark(const char *work, const char *name);
+void spool_bring_back(const config *c);
+
 /* Whether a name in the drop folder is one to process at all. */
 bool spool_wanted_name(const char *name);
 
