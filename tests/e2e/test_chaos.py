@@ -159,3 +159,63 @@ def test_kill9_during_bursts(daemon):
     brought_back = d.read_log().count("before announcing it; processing it again")
     print(f"chaos: {kills} kill -9, {len(names)} files: 0 lost, 0 duplicated, "
           f"every one announced; {brought_back} brought back to be announced")
+
+
+# -- each recovery step on its own -----------------------------------------------
+
+def test_start_sweeps_what_a_crash_left_half_written(daemon):
+    d = daemon()
+    for p in (d.outbox, d.failed):
+        p.mkdir(parents=True)
+    (d.outbox / ".talk.json.Ab3xYz").write_text('{"schema": "transcri')
+    (d.outbox / ".keep").write_text("a user's file")
+    (d.outbox / "talk.json").write_text("{}")
+    (d.failed / ".bad.txt.error.json.tmp").write_text('{"fi')
+    d.start()
+    still = sorted(os.listdir(d.outbox)), sorted(os.listdir(d.failed))
+    assert still == ([".keep", "talk.json"], [])
+    assert "removed 1 unfinished output(s) a crash left in" in d.read_log()
+    assert "removed 1 unfinished error file(s)" in d.read_log()
+    assert d.stop() == 0
+
+
+def test_a_move_not_announced_is_done_again(daemon):
+    """Killed after the rename into done/ and before the event: at start
+    the file comes back into work/ and is processed and announced."""
+    d = daemon()
+    for p in (d.work, d.done):
+        p.mkdir(parents=True)
+    (d.done / "moved.txt").write_text(CAPTIONS)
+    (d.work / ".moved.txt.leaving").write_text("")
+    d.start()
+    assert d.wait("transcript.received", "moved.txt")["recovered"] is True
+    ev = d.wait("transcript.done", "moved.txt")
+    assert ev["path"] == str(d.done / "moved.txt") and os.path.exists(ev["outputs"]["json"])
+    assert os.listdir(d.work) == [".lock"]
+    assert "moved.txt: moved to" in d.read_log()
+    assert d.stop() == 0
+
+
+def test_an_error_file_without_its_file_is_dropped_on_recovery(daemon):
+    """Killed after writing the error file and before the move: the file
+    is processed again, and only its new outcome remains."""
+    d = daemon()
+    for p in (d.work, d.failed):
+        p.mkdir(parents=True)
+    (d.work / "retry.txt").write_text(CAPTIONS)
+    (d.failed / "retry.txt.error.json").write_text('{"message": "stale"}')
+    d.start()
+    d.wait("transcript.done", "retry.txt")
+    assert os.listdir(d.failed) == []
+    assert d.stop() == 0
+
+
+def test_one_daemon_per_spool(daemon):
+    d = daemon().start()
+    other = daemon()                    # same spool, its own bus ports
+    other.start(wait_ready=False)
+    assert other.proc.wait(20) == 1
+    assert "another transcriptd is already running on this spool" in other.read_log()
+    d.drop("still.txt", CAPTIONS)
+    d.wait("transcript.done", "still.txt")
+    assert d.stop() == 0
