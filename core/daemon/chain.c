@@ -184,6 +184,20 @@ static int fail(chain_failure *f, const char *plugin, const char *where,
     return -1;
 }
 
+/*
+ * The time and memory limits, between stages: a thread cannot be stopped
+ * safely in the middle of a plugin, so the stage that just ran is the one
+ * blamed.
+ */
+static int check_limits(const td_doc *doc, const char *plugin, const char *where,
+                        chain_failure *f)
+{
+    char why[sizeof(f->message)];
+    if (td__doc_check_limits(doc, why, sizeof(why)) == 0)
+        return 0;
+    return fail(f, plugin, where, why);
+}
+
 /* The parser with the highest score; ties go to the one listed first. */
 static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
 {
@@ -211,6 +225,9 @@ static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
     td__doc_set_running(doc, s->p->name);
     int rc = s->p->run(s->state, doc, &err);
     td__doc_set_running(doc, NULL);
+    /* Over a limit, what the plugin returned does not matter. */
+    if (check_limits(doc, s->p->name, stage_name(s->p->kind), f) != 0)
+        return -1;
     if (rc != 0) {
         char why[sizeof(f->message)];
         fail(f, s->p->name, stage_name(s->p->kind),
@@ -230,6 +247,9 @@ static int run_stage(const stage *s, td_doc *doc, chain_failure *f)
 int chain_run(const chain *ch, td_doc *doc, chain_failure *f)
 {
     int score;
+
+    if (check_limits(doc, "core", "decode", f) != 0)
+        return -1;
     const stage *parser = pick_parser(ch, doc, &score);
 
     if (parser == NULL)

@@ -36,6 +36,9 @@ static const struct core_key {
     { "daemon", "workers", K_INT, F(workers), "worker threads; 0 = one per core" },
     { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
+    { "daemon", "job_timeout", K_INT, F(job_timeout), "seconds one document may take; 0 = no limit" },
+    { "daemon", "max_doc_memory", K_INT, F(max_doc_memory), "bytes one document may hold; 0 = no limit" },
+    { "daemon", "max_queue", K_INT, F(max_queue), "names kept waiting in memory; more are found by a rescan" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
     { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
@@ -289,6 +292,12 @@ static int finish_load(config *c)
         config_error(c, 0, "[bus] journal_events must be at least 1");
     if (c->heartbeat_ms < 0)
         config_error(c, 0, "[bus] heartbeat must be 0 or more milliseconds");
+    if (c->job_timeout < 0 || c->job_timeout > 86400 * 7)
+        config_error(c, 0, "[daemon] job_timeout must be between 0 and 604800 seconds");
+    if (c->max_doc_memory < 0)
+        config_error(c, 0, "[daemon] max_doc_memory must be 0 or more bytes");
+    if (c->max_queue < 1)
+        config_error(c, 0, "[daemon] max_queue must be at least 1");
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)

@@ -36,6 +36,9 @@ typedef struct config {
     long long workers;      /* 0 = one per core */
     bool fsync;
     long long max_file_size;
+    long long job_timeout;      /* seconds per document; 0 = none */
+    long long max_doc_memory;   /* bytes per document; 0 = none */
+    long long max_queue;        /* names waiting to be claimed */
     char *log_level;
 
     char *publish;

@@ -315,6 +315,7 @@ static void job_failed(job *j, chain_failure *f, const char *id)
 
 void job_run(job *j)
 {
+    uint64_t started = td__monotonic_ns();
     double t0 = now_ms();
     chain_failure f = { "core", "read", "" };
     td_error err = { "" };
@@ -333,6 +334,8 @@ void job_run(job *j)
         snprintf(f.message, sizeof(f.message), "%s", err.message);
         goto failed;
     }
+    td__doc_set_limits(doc, started, (unsigned)j->env->timeout_s,
+                       (size_t)j->env->max_memory);
     stem = path_stem(j->name);
     if (stem == NULL || td__doc_set_export(doc, j->env->outbox, stem,
                                            j->env->sync) != 0) {

@@ -18,6 +18,8 @@ typedef struct job_env {
     const char *failed;
     bool sync;
     long long max_file_size;
+    long long timeout_s;        /* per document; 0: none */
+    long long max_memory;       /* per document; 0: none */
 } job_env;
 
 typedef struct job {
