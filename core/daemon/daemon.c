@@ -35,6 +35,7 @@ typedef struct daemon_state {
     nameq recovered;        /* claimed before a crash: already in work/ */
     nameq pending;          /* in the drop folder, not yet claimed */
     nameq deferred;         /* a file of the same name is still in work/ */
+    bool rescan;            /* names were left out of a full queue */
     size_t inflight;
     size_t max_inflight;
     bool stopping;
@@ -42,6 +43,7 @@ typedef struct daemon_state {
 } daemon_state;
 
 static void dispatch(daemon_state *d);
+static void queue_pending(const char *name, void *arg);
 
 static void finish(daemon_state *d)
 {
@@ -116,8 +118,16 @@ static void dispatch(daemon_state *d)
             free(name);
             continue;
         }
-        if ((name = nameq_pop(&d->pending)) == NULL)
-            return;
+        if ((name = nameq_pop(&d->pending)) == NULL) {
+            if (!d->rescan)
+                return;
+            /* The queue was full: the names left out are on the disk. */
+            d->rescan = false;
+            spool_scan(d->c->inbox, queue_pending, d);
+            if (d->pending.n == 0)
+                return;
+            continue;
+        }
         int rc = spool_claim(d->c->inbox, d->c->work, name);
         if (rc == 0)
             start_job(d, name, false);
@@ -130,11 +140,29 @@ static void dispatch(daemon_state *d)
     }
 }
 
+/*
+ * The queue is bounded: past max_queue a name is left in the drop folder,
+ * to be found by the rescan that dispatch() makes once the queue drains.
+ * A burst of any size costs memory for max_queue names at most.  Until
+ * that rescan, new names wait on the disk too: the scan takes them oldest
+ * first, so none waits behind newer ones for ever.
+ */
 static void queue_pending(const char *name, void *arg)
 {
     daemon_state *d = arg;
-    if (nameq_push(&d->pending, name) < 0)
+    if (d->rescan)
+        return;
+    if (d->pending.n >= (size_t)d->c->max_queue) {
+        if (!d->rescan)
+            log_info("more than %lld files waiting; the rest are taken from "
+                     "%s as the queue drains", d->c->max_queue, d->c->inbox);
+        d->rescan = true;
+        return;
+    }
+    if (nameq_push(&d->pending, name) < 0) {
         log_file(LOG_ERR, name, NULL, NULL, "out of memory; will retry at the next scan");
+        d->rescan = true;
+    }
 }
 
 static void queue_recovered(const char *name, void *arg)
@@ -268,7 +296,8 @@ int daemon_run(const config *c, const chain *ch, bus *b)
 {
     daemon_state d = {
         .loop = uv_default_loop(), .c = c, .ch = ch, .bus = b,
-        .env = { c->outbox, c->done, c->failed, c->fsync, c->max_file_size },
+        .env = { c->outbox, c->done, c->failed, c->fsync, c->max_file_size,
+                 c->job_timeout, c->max_doc_memory },
     };
     td_buf errors = TD_BUF_INIT;
     int status = 0;
