@@ -153,9 +153,8 @@ static void queue_pending(const char *name, void *arg)
     if (d->rescan)
         return;
     if (d->pending.n >= (size_t)d->c->max_queue) {
-        if (!d->rescan)
-            log_info("more than %lld files waiting; the rest are taken from "
-                     "%s as the queue drains", d->c->max_queue, d->c->inbox);
+        log_info("more than %lld files waiting; the rest are taken from %s "
+                 "as the queue drains", d->c->max_queue, d->c->inbox);
         d->rescan = true;
         return;
     }
