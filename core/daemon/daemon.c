@@ -245,6 +245,58 @@ static json_t *ready_payload(const daemon_state *d)
                      "chain", plugins);
 }
 
+/* ---- moves announced before a crash ----------------------------------------- */
+
+/* How far back the journal is read: more than can be in flight at a crash. */
+#define RECENT_EVENTS 4096
+
+/*
+ * Reads the journal's tail into { source: path } for the files whose last
+ * event is a final one: a transcript.received forgets an earlier outcome
+ * of a file of the same name.
+ */
+static int note_outcome(void *arg, uint64_t seq, const char *topic,
+                        const char *json, size_t len)
+{
+    json_t *outcomes = arg;
+    bool received = strcmp(topic, "transcript.received") == 0;
+    (void)seq;
+    if (!received && strcmp(topic, "transcript.done") != 0 &&
+        strcmp(topic, "transcript.failed") != 0)
+        return 0;
+    json_t *o = json_loadb(json, len, 0, NULL);
+    const char *source = json_string_value(json_object_get(o, "source"));
+    json_t *path = json_object_get(o, "path");
+    if (source != NULL && received)
+        json_object_del(outcomes, source);
+    else if (source != NULL && json_is_string(path))
+        json_object_set(outcomes, source, path);
+    json_decref(o);
+    return 0;
+}
+
+static bool announced(const char *path, const char *name, void *arg)
+{
+    /* Named as events name files: invalid UTF-8 as U+FFFD. */
+    json_t *source = td__json_string_lossy(name), *where = td__json_string_lossy(path);
+    json_t *seen = source ? json_object_get(arg, json_string_value(source)) : NULL;
+    bool found = seen != NULL && json_equal(seen, where);
+    json_decref(source);
+    json_decref(where);
+    return found;
+}
+
+/* Brings back the files that left work/ unannounced (see spool.h). */
+static void bring_back(daemon_state *d)
+{
+    journal *jn = &d->bus->journal;
+    json_t *outcomes = json_object();
+    journal_replay(jn, jn->last_seq > RECENT_EVENTS ? jn->last_seq - RECENT_EVENTS : 0,
+                   RECENT_EVENTS, note_outcome, outcomes, NULL);
+    spool_bring_back(d->c, announced, outcomes);
+    json_decref(outcomes);
+}
+
 static int start(daemon_state *d, td_buf *errors)
 {
     int rc;
@@ -281,7 +333,7 @@ static int start(daemon_state *d, td_buf *errors)
         uv_timer_start(&d->heartbeat, on_heartbeat, (uint64_t)d->c->heartbeat_ms,
                        (uint64_t)d->c->heartbeat_ms);
 
-    spool_bring_back(d->c);
+    bring_back(d);
     spool_scan(d->c->work, queue_recovered, d);
     spool_scan(d->c->inbox, queue_pending, d);
     dispatch(d);

@@ -162,20 +162,28 @@ void spool_unmark(const char *work, const char *name)
     unlink(path);
 }
 
-/* Moves dir/name back to work/name if it is there; true if it was. */
-static bool bring_back_from(const char *dir, const char *work, const char *name)
+/*
+ * If dir/name is there: moves it back to work/name unless its move was
+ * announced.  Returns whether it was there.
+ */
+static bool bring_back_from(const char *dir, const char *work, const char *name,
+                            spool_announced_fn announced, void *arg)
 {
     char from[4096], to[4096];
+    struct stat st;
     snprintf(from, sizeof(from), "%s/%s", dir, name);
     snprintf(to, sizeof(to), "%s/%s", work, name);
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0)
+    if (lstat(from, &st) != 0)
         return false;
-    log_file(LOG_NOTICE, name, NULL, NULL, "moved to %s, but the daemon stopped "
-             "before announcing it; processing it again", dir);
+    if (announced(from, name, arg))
+        return true;
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        log_file(LOG_NOTICE, name, NULL, NULL, "moved to %s, but the daemon "
+                 "stopped before announcing it; processing it again", dir);
     return true;
 }
 
-void spool_bring_back(const config *c)
+void spool_bring_back(const config *c, spool_announced_fn announced, void *arg)
 {
     DIR *d = opendir(c->work);
     struct dirent *e;
@@ -193,8 +201,8 @@ void spool_bring_back(const config *c)
         /* Still in work/: the move never happened; it is processed again
          * anyway.  Otherwise bring it back from where it went. */
         if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
-            !bring_back_from(c->done, c->work, name))
-            bring_back_from(c->failed, c->work, name);
+            !bring_back_from(c->done, c->work, name, announced, arg))
+            bring_back_from(c->failed, c->work, name, announced, arg);
         unlinkat(dirfd(d), e->d_name, 0);
         free(name);
     }

@@ -46,13 +46,14 @@ void spool_forget_failure(const char *failed, const char *name);
  * before the rename the job marks the name (work/.NAME.leaving) and the
  * daemon removes the mark once the event is journaled.  At start, before
  * work/ is scanned, spool_bring_back() moves every marked file that left
- * back into work/, to be processed again and announced this time.  (A
- * crash in the instant between the journal and the unmark announces the
- * file twice: every move is announced at least once.)
+ * back into work/, to be processed again and announced this time, unless
+ * announced(its path in done/ or failed/, its name) says the journal has
+ * its event (the crash came between the journal and the unmark).
  */
+typedef bool (*spool_announced_fn)(const char *path, const char *name, void *arg);
 int spool_mark_leaving(const char *work, const char *name);
 void spool_unmark(const char *work, const char *name);
-void spool_bring_back(const config *c);
+void spool_bring_back(const config *c, spool_announced_fn announced, void *arg);
 
 /* Whether a name in the drop folder is one to process at all. */
 bool spool_wanted_name(const char *name);

@@ -219,3 +219,23 @@ def test_one_daemon_per_spool(daemon):
     d.drop("still.txt", CAPTIONS)
     d.wait("transcript.done", "still.txt")
     assert d.stop() == 0
+
+
+def test_a_move_announced_just_before_the_crash_is_left_alone(daemon):
+    """Killed after the event was journaled, before the mark was removed:
+    the journal says the move was announced; no second announcement."""
+    d = daemon().start()
+    d.drop("told.txt", CAPTIONS)
+    d.wait("transcript.done", "told.txt")
+    assert d.stop() == 0
+    (d.work / ".told.txt.leaving").write_text("")
+    d.seen.clear()
+    d.start()
+    d.drop("next.txt", CAPTIONS)
+    d.wait("transcript.done", "next.txt")
+    # The whole journal (the harness replays it at start): told.txt once.
+    assert len([e for t, e in d.events() if e.get("source") == "told.txt"]) == 2
+    assert len([e for t, e in d.events("transcript.done") if e["source"] == "told.txt"]) == 1
+    assert (d.done / "told.txt").exists() and os.listdir(d.work) == [".lock"]
+    assert "told.txt: moved to" not in d.read_log()
+    assert d.stop() == 0
