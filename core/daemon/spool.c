@@ -129,9 +129,11 @@ int spool_recover(const config *c, td_buf *errors)
 void spool_forget_failure(const char *failed, const char *name)
 {
     char src[4096], err[4096];
+    struct stat st;
     snprintf(src, sizeof(src), "%s/%s", failed, name);
     snprintf(err, sizeof(err), "%s/%s.error.json", failed, name);
-    if (access(src, F_OK) != 0 && errno == ENOENT)
+    /* lstat: a refused link in failed/ is there even when it dangles. */
+    if (lstat(src, &st) != 0 && errno == ENOENT)
         unlink(err);
 }
 
