@@ -230,10 +230,11 @@ TD_API int td_doc_dump_json(const td_doc *doc, int indent, td_buf *out);
  *
  * DESCRIPTION
  *   True once the time the daemon allows one document ([daemon]
- *   job_timeout, counted from when the file was claimed) has passed.  A
- *   plugin whose run() can take long on a large or odd input checks it
- *   now and then (every few thousand segments: it reads a clock) and
- *   returns early; the document then fails as "timed out after N s",
+ *   job_timeout, counted from when a worker started reading the file)
+ *   has passed.  A plugin whose run() can take long on a large or odd
+ *   input checks it now and then (every few thousand segments: it reads
+ *   a clock) and returns early; the document then fails as "timed out
+ *   after N s",
  *   whatever run() returns.
  *
  *   The limit is cooperative: the core checks it between stages, so a
