@@ -234,8 +234,7 @@ TD_API int td_doc_dump_json(const td_doc *doc, int indent, td_buf *out);
  *   has passed.  A plugin whose run() can take long on a large or odd
  *   input checks it now and then (every few thousand segments: it reads
  *   a clock) and returns early; the document then fails as "timed out
- *   after N s",
- *   whatever run() returns.
+ *   after N s", whatever run() returns.
  *
  *   The limit is cooperative: the core checks it between stages, so a
  *   plugin that never checks is stopped only when its run() returns.  Only
