@@ -51,13 +51,17 @@ def outcome(d, name, timeout=60):
 
 
 def check_whole_output(path):
-    """A whole JSON document: its start and its end are there."""
+    """A whole JSON document: parsed when it is not huge, else its first
+    and last bytes are checked."""
+    if os.path.getsize(path) < 64 << 20:
+        with open(path, "rb") as f:
+            assert json.load(f)["schema"] == "transcriptd/1"
+        return
     with open(path, "rb") as f:
-        head = f.read(64)
+        head = f.read(1)
         f.seek(-2, os.SEEK_END)
         tail = f.read()
-    assert head.startswith(b'{\n  "schema": "transcriptd/1"'), head
-    assert tail == b"}\n", tail
+    assert head == b"{" and tail == b"}\n", (head, tail)
 
 
 # -- fixtures: refused ---------------------------------------------------------
