@@ -241,14 +241,12 @@ static char *move_source(const job *j, const char *dir)
         return NULL;
     }
     /*
-     * Both folders: the rename is one change to two directories, and a
-     * file system may keep one without the other after a power cut.
-     * Only then is the move announced (the event comes after this).
+     * On the disk before it is announced (the event comes after this).
+     * ext4, XFS and Btrfs log a rename as one change, so syncing the
+     * folder it went to keeps the folder it left too (docs/durability.md).
      */
-    if (j->env->sync) {
+    if (j->env->sync)
         sync_dir(dir);
-        sync_dir(from_dir);
-    }
     free(from_dir);
     return to;
 }

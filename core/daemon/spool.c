@@ -148,8 +148,17 @@ static void leaving_path(char *buf, size_t len, const char *work, const char *na
 
 int spool_mark_leaving(const char *work, const char *name)
 {
-    char path[4096];
+    char path[4096], file[4096];
     leaving_path(path, sizeof(path), work, name);
+    snprintf(file, sizeof(file), "%s/%s", work, name);
+    /*
+     * The mark is a second name of the file itself: a hard link costs no
+     * new inode, and creating one per file halved the daemon's throughput
+     * on ext4.  (linkat() without AT_SYMLINK_FOLLOW links a symbolic link
+     * itself.)  A file system without hard links gets an empty file.
+     */
+    if (linkat(AT_FDCWD, file, AT_FDCWD, path, 0) == 0 || errno == EEXIST)
+        return 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return -errno;
