@@ -228,6 +228,20 @@ static int fail(chain_failure *f, const char *plugin, const char *where,
     return -1;
 }
 
+/*
+ * The time and memory limits, between stages: a thread cannot be stopped
+ * safely in the middle of a plugin, so the stage that just ran is the one
+ * blamed.
+ */
+static int check_limits(const td_doc *doc, const char *plugin, const char *where,
+                        chain_failure *f)
+{
+    char why[sizeof(f->message)];
+    if (td__doc_check_limits(doc, why, sizeof(why)) == 0)
+        return 0;
+    return fail(f, plugin, where, why);
+}
+
 /* The parser with the highest score; ties go to the one listed first. */
 static const stage *pick_parser(const chain *ch, const td_doc *doc, int *best)
 {
@@ -268,9 +282,21 @@ static int run_stage(const chain *ch, const stage *s, td_doc *doc,
     td__doc_set_running(doc, NULL);
     if (s->timing)
         timing_record(s->timing, now_ns() - t0);
-    if (rc != 0)
-        return fail(f, s->p->name, stage_name(s->p->kind),
-                    err.message[0] ? err.message : "failed without a reason");
+    /* Over a limit, what the plugin returned does not matter. */
+    if (check_limits(doc, s->p->name, stage_name(s->p->kind), f) != 0)
+        return -1;
+    if (rc != 0) {
+        char why[sizeof(f->message)];
+        fail(f, s->p->name, stage_name(s->p->kind),
+             err.message[0] ? err.message : "failed without a reason");
+        /* A full disk: say which output and why, whatever the plugin said. */
+        if (td__doc_output_error(doc, why, sizeof(why)) != 0 &&
+            strstr(f->message, why) == NULL) {
+            size_t n = strlen(f->message);
+            snprintf(f->message + n, sizeof(f->message) - n, " (%s)", why);
+        }
+        return -1;
+    }
     td__doc_compact(doc);
     if (w && w->after)
         w->after(w->ctx, s, doc);
@@ -281,6 +307,9 @@ int chain_run(const chain *ch, td_doc *doc, const chain_watch *w, chain_failure 
 {
     int score;
     bool stop = false;
+
+    if (check_limits(doc, "core", "decode", f) != 0)
+        return -1;
     const stage *parser = pick_parser(ch, doc, &score);
 
     if (parser == NULL)

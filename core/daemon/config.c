@@ -37,12 +37,14 @@ static const struct core_key {
     { "daemon", "workers", K_INT, F(workers), "worker threads (0 = one per core), or local worker processes with isolation = process (0 = none)" },
     { "daemon", "fsync", K_BOOL, F(fsync), "fsync outputs and moves before announcing them" },
     { "daemon", "max_file_size", K_INT, F(max_file_size), "larger files fail unread (bytes)" },
+    { "daemon", "job_timeout", K_INT, F(job_timeout), "seconds one document may take (a worker process past it is killed); 0 = no limit" },
+    { "daemon", "max_doc_memory", K_INT, F(max_doc_memory), "bytes one document may hold; 0 = no limit" },
+    { "daemon", "max_queue", K_INT, F(max_queue), "names kept waiting in memory; more are found by a rescan" },
     { "daemon", "log_level", K_STRING, F(log_level), "error, warning, notice, info or debug" },
     { "daemon", "control", K_STRING, F(control), "ZeroMQ endpoint `transcriptd status` asks; ipc:// paths are from the state folder; empty = none" },
     { "daemon", "isolation", K_STRING, F(isolation), "thread: the chain runs in the daemon; process: in `transcriptd worker` processes" },
     { "daemon", "workers_endpoint", K_STRING, F(workers_endpoint), "ZeroMQ endpoint worker processes connect to; ipc:// paths are from the state folder" },
     { "daemon", "worker_memory", K_INT, F(worker_memory), "MB of address space a worker process may add for documents; 0 = no limit" },
-    { "daemon", "job_timeout", K_INT, F(job_timeout), "seconds one document may take, then its worker is killed; 0 = no limit" },
     { "bus", "publish", K_STRING, F(publish), "ZeroMQ endpoint of the event PUB socket" },
     { "bus", "replay", K_STRING, F(replay), "ZeroMQ endpoint answering replay requests; empty = none" },
     { "bus", "journal_events", K_INT, F(journal_events), "events kept in the journal for replay" },
@@ -296,8 +298,6 @@ static void check_isolation(config *c)
                      "tcp:// endpoint", c->workers_endpoint);
     if (c->worker_memory < 0 || c->worker_memory > 1048576)
         config_error(c, 0, "[daemon] worker_memory must be between 0 and 1048576 MB");
-    if (c->job_timeout < 0 || c->job_timeout > 86400 * 7)
-        config_error(c, 0, "[daemon] job_timeout must be between 0 and 604800 seconds");
 }
 
 static void absolutize(char **path)
@@ -323,7 +323,8 @@ static void check_exposure(config *c)
                          keys[i], values[i]);
 }
 
-int config_load(config *c, const char *path)
+/* The built-in defaults: a fresh config, before the user's file. */
+static int load_defaults(config *c)
 {
     memset(c, 0, sizeof(*c));
     c->source = strdup("built-in defaults");
@@ -333,22 +334,12 @@ int config_load(config *c, const char *path)
         log_error("the built-in config is broken:\n%s", c->errors.data);
         return c->nerrors ? c->nerrors : 1;
     }
-    /* Plugin sections of the defaults are not the user's to be blamed for. */
-    if (path != NULL) {
-        FILE *fp = fopen(path, "r");
-        free(c->source);
-        c->source = strdup(path);
-        if (fp == NULL) {
-            config_error(c, 0, "cannot open: %s", strerror(errno));
-            return c->nerrors;
-        }
-        free(c->dir);
-        char *d = path_dirname(path);
-        c->dir = path_absolute(d);
-        free(d);
-        parse_source(c, path, fp, NULL);
-        fclose(fp);
-    }
+    return 0;
+}
+
+/* Makes folders absolute and checks what one key alone cannot. */
+static int finish_load(config *c)
+{
     absolutize(&c->inbox);
     absolutize(&c->outbox);
     absolutize(&c->work);
@@ -372,6 +363,12 @@ int config_load(config *c, const char *path)
         config_error(c, 0, "[bus] curve_server_key and curve_clients go together: "
                      "set both or neither");
     check_exposure(c);
+    if (c->job_timeout < 0 || c->job_timeout > 86400 * 7)
+        config_error(c, 0, "[daemon] job_timeout must be between 0 and 604800 seconds");
+    if (c->max_doc_memory < 0)
+        config_error(c, 0, "[daemon] max_doc_memory must be 0 or more bytes");
+    if (c->max_queue < 1)
+        config_error(c, 0, "[daemon] max_queue must be at least 1");
     if (c->workers < 0 || c->workers > 256)
         config_error(c, 0, "[daemon] workers must be between 0 and 256");
     if (log_level_from_name(c->log_level) < 0)
@@ -380,6 +377,46 @@ int config_load(config *c, const char *path)
     if (!c->parsers_auto && c->parsers.n == 0)
         config_error(c, 0, "[pipeline] parsers: name at least one parser, or auto");
     return c->nerrors;
+}
+
+int config_load(config *c, const char *path)
+{
+    int rc = load_defaults(c);
+    if (rc != 0)
+        return rc;
+    /* Plugin sections of the defaults are not the user's to be blamed for. */
+    if (path != NULL) {
+        FILE *fp = fopen(path, "r");
+        free(c->source);
+        c->source = strdup(path);
+        if (fp == NULL) {
+            config_error(c, 0, "cannot open: %s", strerror(errno));
+            return c->nerrors;
+        }
+        free(c->dir);
+        char *d = path_dirname(path);
+        c->dir = path_absolute(d);
+        free(d);
+        parse_source(c, path, fp, NULL);
+        fclose(fp);
+    }
+    return finish_load(c);
+}
+
+int config_load_text(config *c, const char *name, const char *text, size_t len)
+{
+    int rc = load_defaults(c);
+    if (rc != 0)
+        return rc;
+    free(c->source);
+    c->source = strdup(name);
+    /* Read as a stream, so that the bytes take the very path a file's do. */
+    FILE *fp = len > 0 ? fmemopen((void *)text, len, "r") : NULL;
+    if (fp != NULL) {
+        parse_source(c, name, fp, NULL);
+        fclose(fp);
+    }
+    return finish_load(c);
 }
 
 static void entries_free(conf_entry *e, size_t n)

@@ -36,12 +36,14 @@ typedef struct config {
     long long workers;      /* 0 = one per core */
     bool fsync;
     long long max_file_size;
+    long long job_timeout;      /* seconds per document; 0 = none */
+    long long max_doc_memory;   /* bytes per document; 0 = none */
+    long long max_queue;        /* names waiting to be claimed */
     char *log_level;
     char *control;          /* ZeroMQ endpoint for `transcriptd status`; "" = none */
     char *isolation;        /* "thread" or "process" (see broker.h) */
     char *workers_endpoint; /* where worker processes connect */
     long long worker_memory;    /* MB of address space a worker may add; 0 = no limit */
-    long long job_timeout;      /* seconds one document may take; 0 = no limit */
 
     char *publish;
     char *replay;
@@ -77,6 +79,11 @@ typedef struct config {
  * config must be freed with config_free() either way.
  */
 int config_load(config *c, const char *path);
+/*
+ * The same, with the file's bytes given (len of them, NULs allowed) and
+ * named name in errors: for tests and fuzzing.
+ */
+int config_load_text(config *c, const char *name, const char *text, size_t len);
 void config_free(config *c);
 void config_error(config *c, int line, const char *fmt, ...) TD_PRINTF(3, 4);
 

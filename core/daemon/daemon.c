@@ -47,12 +47,14 @@ typedef struct daemon_state {
     nameq recovered;        /* claimed before a crash: already in work/ */
     nameq pending;          /* in the drop folder, not yet claimed */
     nameq deferred;         /* a file of the same name is still in work/ */
+    bool rescan;            /* names were left out of a full queue */
     size_t inflight;
     bool stopping;
     unsigned long long files_done, files_failed;
 } daemon_state;
 
 static void dispatch(daemon_state *d);
+static void queue_pending(const char *name, void *arg);
 
 static size_t queued(const daemon_state *d)
 {
@@ -91,6 +93,8 @@ static void on_job_done(job *j, void *arg)
     bus_publish(d->bus, j->ok ? "transcript.done" : "transcript.failed",
                 j->event);
     j->event = NULL;
+    /* Journaled: the file's mark of having left work/ can go. */
+    spool_unmark(d->c->work, j->name);
     /* The last file of a replaced chain frees it. */
     chain_unref(j->chain);
     job_free(j);
@@ -133,8 +137,16 @@ static void dispatch(daemon_state *d)
             free(name);
             continue;
         }
-        if ((name = nameq_pop(&d->pending)) == NULL)
-            return;
+        if ((name = nameq_pop(&d->pending)) == NULL) {
+            if (!d->rescan)
+                return;
+            /* The queue was full: the names left out are on the disk. */
+            d->rescan = false;
+            spool_scan(d->c->inbox, queue_pending, d);
+            if (d->pending.n == 0)
+                return;
+            continue;
+        }
         int rc = spool_claim(d->c->inbox, d->c->work, name);
         if (rc == 0)
             start_job(d, name, false);
@@ -153,11 +165,28 @@ static void on_room(void *arg)
     dispatch(arg);
 }
 
+/*
+ * The queue is bounded: past max_queue a name is left in the drop folder,
+ * to be found by the rescan that dispatch() makes once the queue drains.
+ * A burst of any size costs memory for max_queue names at most.  Until
+ * that rescan, new names wait on the disk too: the scan takes them oldest
+ * first, so none waits behind newer ones for ever.
+ */
 static void queue_pending(const char *name, void *arg)
 {
     daemon_state *d = arg;
-    if (nameq_push(&d->pending, name) < 0)
+    if (d->rescan)
+        return;
+    if (d->pending.n >= (size_t)d->c->max_queue) {
+        log_info("more than %lld files waiting; the rest are taken from %s "
+                 "as the queue drains", d->c->max_queue, d->c->inbox);
+        d->rescan = true;
+        return;
+    }
+    if (nameq_push(&d->pending, name) < 0) {
         log_file(LOG_ERR, name, NULL, NULL, "out of memory; will retry at the next scan");
+        d->rescan = true;
+    }
 }
 
 static void queue_recovered(const char *name, void *arg)
@@ -165,6 +194,7 @@ static void queue_recovered(const char *name, void *arg)
     daemon_state *d = arg;
     log_file(LOG_NOTICE, name, NULL, NULL, "found in %s after a restart; "
              "processing it again", d->c->work);
+    spool_forget_failure(d->c->failed, name);
     nameq_push(&d->recovered, name);
 }
 
@@ -175,6 +205,25 @@ static void on_file(watch *w, const char *name)
         return;
     queue_pending(name, d);
     dispatch(d);
+}
+
+/* A name that no close will follow: a link, FIFO or socket is refused now. */
+static void on_created(watch *w, const char *name)
+{
+    daemon_state *d = w->data;
+    if (!spool_wanted_name(name) || d->stopping)
+        return;
+    switch (spool_entry_kind(d->c->inbox, name)) {
+    case SPOOL_SPECIAL:
+        on_file(w, name);
+        break;
+    case SPOOL_DIR:
+        log_file(LOG_NOTICE, name, NULL, NULL, "a directory in %s: ignored "
+                 "(only files are processed)", d->c->inbox);
+        break;
+    default:
+        break;          /* a file being written, or gone */
+    }
 }
 
 static void on_overflow(watch *w)
@@ -359,17 +408,70 @@ static int start_status(daemon_state *d, td_buf *errors)
     return 0;
 }
 
+/* ---- moves announced before a crash ----------------------------------------- */
+
+/* How far back the journal is read: more than can be in flight at a crash. */
+#define RECENT_EVENTS 4096
+
+/*
+ * Reads the journal's tail into { source: path } for the files whose last
+ * event is a final one: a transcript.received forgets an earlier outcome
+ * of a file of the same name.
+ */
+static int note_outcome(void *arg, uint64_t seq, const char *topic,
+                        const char *json, size_t len)
+{
+    json_t *outcomes = arg;
+    bool received = strcmp(topic, "transcript.received") == 0;
+    (void)seq;
+    if (!received && strcmp(topic, "transcript.done") != 0 &&
+        strcmp(topic, "transcript.failed") != 0)
+        return 0;
+    json_t *o = json_loadb(json, len, 0, NULL);
+    const char *source = json_string_value(json_object_get(o, "source"));
+    json_t *path = json_object_get(o, "path");
+    if (source != NULL && received)
+        json_object_del(outcomes, source);
+    else if (source != NULL && json_is_string(path))
+        json_object_set(outcomes, source, path);
+    json_decref(o);
+    return 0;
+}
+
+static bool announced(const char *path, const char *name, void *arg)
+{
+    /* Named as events name files: invalid UTF-8 as U+FFFD. */
+    json_t *source = td__json_string_lossy(name), *where = td__json_string_lossy(path);
+    json_t *seen = source ? json_object_get(arg, json_string_value(source)) : NULL;
+    bool found = seen != NULL && json_equal(seen, where);
+    json_decref(source);
+    json_decref(where);
+    return found;
+}
+
+/* Brings back the files that left work/ unannounced (see spool.h). */
+static void bring_back(daemon_state *d)
+{
+    journal *jn = &d->bus->journal;
+    json_t *outcomes = json_object();
+    journal_replay(jn, jn->last_seq > RECENT_EVENTS ? jn->last_seq - RECENT_EVENTS : 0,
+                   RECENT_EVENTS, note_outcome, outcomes, NULL);
+    spool_bring_back(d->c, announced, outcomes);
+    json_decref(outcomes);
+}
+
 static int start(daemon_state *d, td_buf *errors)
 {
     int rc;
 
-    if (spool_prepare(d->c, errors) != 0)
+    if (spool_prepare(d->c, errors) != 0 || spool_recover(d->c, errors) != 0)
         return -1;
     executor_callbacks cb = { on_job_done, on_room, d };
     if (executor_start(d->loop, d->c, d->cc, d->bus->ctx, &cb, &d->exec, errors))
         return -1;
 
     d->watch.data = d;
+    d->watch.on_create = on_created;
     /* The watch comes first, then the scan: a file landing in between is
      * seen twice at worst, and the queue drops the second. */
     if ((rc = watch_start(&d->watch, d->loop, d->c->inbox, on_file, on_overflow))) {
@@ -396,6 +498,7 @@ static int start(daemon_state *d, td_buf *errors)
         uv_timer_start(&d->heartbeat, on_heartbeat, (uint64_t)d->c->heartbeat_ms,
                        (uint64_t)d->c->heartbeat_ms);
 
+    bring_back(d);
     spool_scan(d->c->work, queue_recovered, d);
     spool_scan(d->c->inbox, queue_pending, d);
     dispatch(d);
@@ -417,7 +520,9 @@ int daemon_run(const config *c, chain *ch, bus *b, const cli_common *cc)
 {
     daemon_state d = {
         .loop = uv_default_loop(), .c = c, .cc = cc, .ch = ch, .bus = b,
-        .env = { c->outbox, c->done, c->failed, c->fsync, c->max_file_size },
+        .env = { .outbox = c->outbox, .done = c->done, .failed = c->failed,
+                 .sync = c->fsync, .max_file_size = c->max_file_size,
+                 .timeout_s = c->job_timeout, .max_memory = c->max_doc_memory },
     };
     td_buf errors = TD_BUF_INIT;
     int status = 0;

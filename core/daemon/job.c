@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "log.h"
 #include "paths.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,24 +68,47 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Why an entry that is not a regular file is refused, or NULL. */
+static const char *refusal(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return NULL;
+    if (S_ISLNK(mode))
+        return "symbolic link: refused (links are never followed)";
+    if (S_ISFIFO(mode))
+        return "not a regular file (a FIFO): refused";
+    if (S_ISSOCK(mode))
+        return "not a regular file (a socket): refused";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "not a regular file (a device): refused";
+    return "not a regular file: refused";
+}
+
 /*
  * Reads the whole file without following links or blocking on a FIFO.
  * Returns the bytes (malloc'd) or NULL with f filled.
  */
 static char *read_source(const job *j, size_t *len, chain_failure *f)
 {
-    int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     char *buf = NULL;
+    const char *why;
 
     f->plugin = "core";
     f->stage = "read";
+    /* Refused before any open: a FIFO is never opened, a link never read. */
+    if (lstat(j->path, &st) == 0 && (why = refusal(st.st_mode)) != NULL) {
+        snprintf(f->message, sizeof(f->message), "%s", why);
+        return NULL;
+    }
+    int fd = open(j->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         snprintf(f->message, sizeof(f->message), "cannot open: %s", strerror(errno));
         return NULL;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(f->message, sizeof(f->message), "not a regular file");
+    if (fstat(fd, &st) != 0 || (why = refusal(st.st_mode)) != NULL) {
+        snprintf(f->message, sizeof(f->message), "%s",
+                 why ? why : "not a regular file: refused");
         goto out;
     }
     if (j->env.max_file_size > 0 && st.st_size > j->env.max_file_size) {
@@ -128,7 +152,33 @@ static void iso_time(char out[32])
     snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-/* Writes dir/name.error.json whole (temporary name, then rename). */
+/* Writes text to a new file at path, on the disk when sync; 0 or -1. */
+static int write_whole(const char *path, const char *text, bool sync)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int rc = done == len && (!sync || fsync(fd) == 0) ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/*
+ * Writes dir/name.error.json whole (temporary name, then rename).  With
+ * sync its bytes are on the disk before the name appears; the move of the
+ * file into failed/ that follows syncs the folder.
+ */
 static char *write_error_file(const job *j, const chain_failure *f)
 {
     char when[32], *path = NULL, *tmp = NULL;
@@ -143,15 +193,16 @@ static char *write_error_file(const job *j, const chain_failure *f)
     td_buf_reset(&name);
     td_buf_printf(&name, ".%s.error.json.tmp", j->name);
     tmp = path_join(j->env.failed, name.data);
-    if (path == NULL || tmp == NULL ||
-        json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-        rename(tmp, path) != 0) {
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (path == NULL || tmp == NULL || text == NULL ||
+        write_whole(tmp, text, j->env.sync) != 0 || rename(tmp, path) != 0) {
         log_file(LOG_ERR, j->label, NULL, NULL, "cannot write %s: %s",
                  path ? path : "error file", strerror(errno));
         unlink(tmp);
         free(path);
         path = NULL;
     }
+    free(text);
 out:
     td_buf_free(&name);
     free(tmp);
@@ -173,16 +224,30 @@ static int sync_dir(const char *dir)
 static char *move_source(const job *j, const char *dir)
 {
     char *to = path_join(dir, j->name);
-    if (to == NULL)
+    char *from_dir = path_dirname(j->path);
+    if (to == NULL || from_dir == NULL) {
+        free(to);
+        free(from_dir);
         return NULL;
+    }
+    /* Until the loop has announced the move (see spool.h). */
+    spool_mark_leaving(from_dir, j->name);
     if (rename(j->path, to) != 0) {
         log_file(LOG_ERR, j->label, NULL, NULL, "cannot move to %s: %s", dir,
                  strerror(errno));
+        spool_unmark(from_dir, j->name);
+        free(from_dir);
         free(to);
         return NULL;
     }
+    /*
+     * On the disk before it is announced (the event comes after this).
+     * ext4, XFS and Btrfs log a rename as one change, so syncing the
+     * folder it went to keeps the folder it left too (docs/durability.md).
+     */
     if (j->env.sync)
         sync_dir(dir);
+    free(from_dir);
     return to;
 }
 
@@ -339,6 +404,7 @@ static void job_failed(job *j, chain_failure *f, const char *id)
 
 void job_run(job *j)
 {
+    uint64_t started = td__monotonic_ns();
     double t0 = now_ms();
     chain_failure f = { "core", "read", "" };
     td_error err = { "" };
@@ -357,6 +423,8 @@ void job_run(job *j)
         snprintf(f.message, sizeof(f.message), "%s", err.message);
         goto failed;
     }
+    td__doc_set_limits(doc, started, (unsigned)j->env.timeout_s,
+                       (size_t)j->env.max_memory);
     stem = path_stem(j->name);
     if (stem == NULL || td__doc_set_export(doc, j->env.outbox, stem,
                                            j->env.sync) != 0 ||

@@ -19,6 +19,8 @@ typedef struct job_env {
     bool sync;
     long long max_file_size;
     const char *staging;    /* outputs go here instead (a worker's); NULL: outbox */
+    long long timeout_s;        /* per document; 0: none */
+    long long max_memory;       /* per document; 0: none */
 } job_env;
 
 typedef struct job {

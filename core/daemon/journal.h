@@ -8,7 +8,8 @@
  * the oldest files go once more than `max_events` are kept.  Lines are
  * written with write(2) as events go out (a killed daemon loses none) and
  * flushed to the disk by journal_sync() (a power cut loses at most what
- * came since the last sync).  Loop thread only.
+ * came since the last sync; its seqs are never used again, since seqs
+ * are reserved on the disk in blocks ahead of use).  Loop thread only.
  */
 #ifndef TD_JOURNAL_H
 #define TD_JOURNAL_H
@@ -24,6 +25,7 @@ typedef struct journal {
     uint64_t max_events;
     uint64_t per_file;
     int dirty;              /* written since the last sync */
+    uint64_t reserved;      /* seqs up to this one may be used (see journal.c) */
 } journal;
 
 /*

@@ -3,6 +3,7 @@
  */
 #include "spool.h"
 
+#include "log.h"
 #include "paths.h"
 
 #include <dirent.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -42,6 +44,182 @@ int spool_prepare(const config *c, td_buf *errors)
     return 0;
 }
 
+/* Held until exit: one daemon per spool. */
+static int lock_fd = -1;
+
+static int lock_spool(const config *c, td_buf *errors)
+{
+    if (lock_fd >= 0)
+        return 0;
+    char *path = path_join(c->work, ".lock");
+    int fd = path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (fd >= 0 && errno == EWOULDBLOCK)
+            td_buf_printf(errors, "another transcriptd is already running on "
+                          "this spool (%s is locked)\n", path);
+        else
+            td_buf_printf(errors, "cannot lock %s: %s\n", path ? path : c->work,
+                          strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        return -1;
+    }
+    free(path);
+    lock_fd = fd;
+    return 0;
+}
+
+/* What td_export_open() names a temporary output: .STEM.EXT.XXXXXX */
+static bool temp_output_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] != '.' || len < 11 || name[len - 7] != '.')
+        return false;
+    for (size_t i = len - 6; i < len; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'z') ||
+              (name[i] >= 'A' && name[i] <= 'Z')))
+            return false;
+    /* A dot between the stem and the extension, before the suffix. */
+    return memchr(name + 2, '.', len - 9) != NULL;
+}
+
+/* What job.c names an error file being written: .NAME.error.json.tmp */
+static bool temp_error_name(const char *name)
+{
+    static const char suffix[] = ".error.json.tmp";
+    size_t len = strlen(name);
+    return name[0] == '.' && len > sizeof(suffix) &&
+           strcmp(name + len - (sizeof(suffix) - 1), suffix) == 0;
+}
+
+/* Removes the regular files in dir whose names match; returns how many. */
+static int sweep(const char *dir, bool (*match)(const char *name))
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        struct stat st;
+        if (match(e->d_name) &&
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int spool_recover(const config *c, td_buf *errors)
+{
+    if (lock_spool(c, errors) != 0)
+        return -1;
+    int n = sweep(c->outbox, temp_output_name);
+    if (n > 0)
+        log_info("removed %d unfinished output(s) a crash left in %s", n, c->outbox);
+    n = sweep(c->failed, temp_error_name);
+    if (n > 0)
+        log_info("removed %d unfinished error file(s) a crash left in %s", n,
+                 c->failed);
+    return 0;
+}
+
+void spool_forget_failure(const char *failed, const char *name)
+{
+    char src[4096], err[4096];
+    struct stat st;
+    snprintf(src, sizeof(src), "%s/%s", failed, name);
+    snprintf(err, sizeof(err), "%s/%s.error.json", failed, name);
+    /* lstat: a refused link in failed/ is there even when it dangles. */
+    if (lstat(src, &st) != 0 && errno == ENOENT)
+        unlink(err);
+}
+
+/* ---- announcing a move: work/.NAME.leaving ------------------------------ */
+
+#define LEAVING_SUFFIX ".leaving"
+
+static void leaving_path(char *buf, size_t len, const char *work, const char *name)
+{
+    snprintf(buf, len, "%s/.%s" LEAVING_SUFFIX, work, name);
+}
+
+int spool_mark_leaving(const char *work, const char *name)
+{
+    char path[4096], file[4096];
+    leaving_path(path, sizeof(path), work, name);
+    snprintf(file, sizeof(file), "%s/%s", work, name);
+    /*
+     * The mark is a second name of the file itself: a hard link costs no
+     * new inode, and creating one per file halved the daemon's throughput
+     * on ext4.  (linkat() without AT_SYMLINK_FOLLOW links a symbolic link
+     * itself.)  A file system without hard links gets an empty file.
+     */
+    if (linkat(AT_FDCWD, file, AT_FDCWD, path, 0) == 0 || errno == EEXIST)
+        return 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    close(fd);
+    return 0;
+}
+
+void spool_unmark(const char *work, const char *name)
+{
+    char path[4096];
+    leaving_path(path, sizeof(path), work, name);
+    unlink(path);
+}
+
+/*
+ * If dir/name is there: moves it back to work/name unless its move was
+ * announced.  Returns whether it was there.
+ */
+static bool bring_back_from(const char *dir, const char *work, const char *name,
+                            spool_announced_fn announced, void *arg)
+{
+    char from[4096], to[4096];
+    struct stat st;
+    snprintf(from, sizeof(from), "%s/%s", dir, name);
+    snprintf(to, sizeof(to), "%s/%s", work, name);
+    if (lstat(from, &st) != 0)
+        return false;
+    if (announced(from, name, arg))
+        return true;
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        log_file(LOG_NOTICE, name, NULL, NULL, "moved to %s, but the daemon "
+                 "stopped before announcing it; processing it again", dir);
+    return true;
+}
+
+void spool_bring_back(const config *c, spool_announced_fn announced, void *arg)
+{
+    DIR *d = opendir(c->work);
+    struct dirent *e;
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name), slen = strlen(LEAVING_SUFFIX);
+        if (e->d_name[0] != '.' || len <= slen + 1 ||
+            strcmp(e->d_name + len - slen, LEAVING_SUFFIX) != 0)
+            continue;
+        char *name = strndup(e->d_name + 1, len - slen - 1);
+        struct stat st;
+        if (name == NULL)
+            break;
+        /* Still in work/: the move never happened; it is processed again
+         * anyway.  Otherwise bring it back from where it went. */
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+            !bring_back_from(c->done, c->work, name, announced, arg))
+            bring_back_from(c->failed, c->work, name, announced, arg);
+        unlinkat(dirfd(d), e->d_name, 0);
+        free(name);
+    }
+    closedir(d);
+}
+
 bool spool_wanted_name(const char *name)
 {
     /* Dot names are temporary files of writers (and our own work folder). */
@@ -59,7 +237,10 @@ int spool_claim(const char *inbox, const char *work, const char *name)
     snprintf(to, sizeof(to), "%s/%s", work, name);
     if (lstat(from, &st) != 0)
         return -errno;
-    if (!S_ISREG(st.st_mode))
+    /* Links, FIFOs and sockets are claimed like files, to be refused in
+     * failed/ by the job (a rename moves the entry itself: it follows no
+     * link and opens nothing).  Directories stay where they are. */
+    if (S_ISDIR(st.st_mode))
         return -EINVAL;
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
         if (errno != EINVAL)
@@ -71,6 +252,19 @@ int spool_claim(const char *inbox, const char *work, const char *name)
             return -errno;
     }
     return 0;
+}
+
+spool_kind spool_entry_kind(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (lstat(path, &st) != 0)
+        return SPOOL_GONE;
+    if (S_ISREG(st.st_mode))
+        return SPOOL_FILE;
+    return S_ISDIR(st.st_mode) ? SPOOL_DIR : SPOOL_SPECIAL;
 }
 
 typedef struct scanned {
@@ -101,7 +295,7 @@ int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *a
         struct stat st;
         if (!spool_wanted_name(e->d_name) ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode))
+            S_ISDIR(st.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;

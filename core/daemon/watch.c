@@ -38,7 +38,10 @@ static void on_readable(uv_poll_t *handle, int status, int events)
                 w->on_overflow(w);
             } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
                 log_error("the drop folder was removed or moved away");
-            } else if (ev->len > 0 && !(ev->mask & IN_ISDIR)) {
+            } else if (ev->len > 0 && (ev->mask & (IN_CREATE | IN_ISDIR))) {
+                if (w->on_create != NULL)
+                    w->on_create(w, ev->name);
+            } else if (ev->len > 0) {
                 w->on_file(w, ev->name);
             }
         }
@@ -53,7 +56,7 @@ int watch_start(watch *w, uv_loop_t *loop, const char *dir,
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0)
         return -errno;
-    w->wd = inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+    w->wd = inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE |
                               IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
     if (w->wd < 0) {
         int rc = -errno;

@@ -3,7 +3,8 @@
  *
  * Reports a name when a file is closed after writing (IN_CLOSE_WRITE) or
  * renamed into the folder (IN_MOVED_TO): the two ways a whole file
- * arrives.  A kernel queue overflow is reported so that the caller can
+ * arrives.  Names created otherwise (links, FIFOs, directories) go to
+ * on_create.  A kernel queue overflow is reported so that the caller can
  * rescan the folder; nothing is lost that way.
  */
 #ifndef TD_WATCH_H
@@ -21,6 +22,13 @@ struct watch {
     int wd;
     watch_file_cb on_file;
     watch_overflow_cb on_overflow;
+    /*
+     * Optional, set before watch_start(): a name was created (IN_CREATE)
+     * or a directory moved in.  A regular file created is still being
+     * written and comes again through on_file; a link, FIFO or socket
+     * never does.
+     */
+    watch_file_cb on_create;
     void *data;
 };
 

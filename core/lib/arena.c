@@ -22,6 +22,7 @@ void td__arena_init(td_arena *a)
 {
     a->head = NULL;
     a->next_size = ARENA_FIRST_CHUNK;
+    a->total = 0;
 }
 
 static td_arena_chunk *arena_grow(td_arena *a, size_t need)
@@ -36,6 +37,7 @@ static td_arena_chunk *arena_grow(td_arena *a, size_t need)
     c->size = size;
     c->next = a->head;
     a->head = c;
+    a->total += sizeof(*c) + size;
     if (a->next_size < ARENA_MAX_CHUNK)
         a->next_size *= 2;
     return c;
@@ -67,6 +69,11 @@ char *td__arena_strndup(td_arena *a, const char *s, size_t len)
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+size_t td__arena_total(const td_arena *a)
+{
+    return a->total;
 }
 
 void td__arena_free(td_arena *a)

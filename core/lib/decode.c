@@ -163,7 +163,9 @@ int td_decode(const void *bytes, size_t len, td_buf *out, td_decode_info *info)
     }
     if (rc != 0)
         return rc;
-    if (out->data == NULL && td_buf_append(out, "", 0) != 0)
+    /* Terminated even when nothing was decoded (an empty file, a lone BOM):
+     * the reserve above allocated without writing a terminator. */
+    if (td_buf_append(out, "", 0) != 0)
         return -ENOMEM;
 
     /* More than one character in ten broken or control: not text. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 int td__vec_grow(void **v, size_t *cap, size_t n, size_t elsize)
@@ -454,4 +455,57 @@ void *td_doc_attached(const td_doc *doc, const char *key)
         if (strcmp(doc->attached.v[i].key, key) == 0)
             return doc->attached.v[i].data;
     return NULL;
+}
+/* ---- limits ------------------------------------------------------------------------------- */
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void td__doc_set_limits(td_doc *doc, uint64_t started_ns, unsigned timeout_s,
+                        size_t max_memory)
+{
+    doc->timeout_s = timeout_s;
+    doc->deadline_ns = timeout_s ? started_ns + (uint64_t)timeout_s * 1000000000u : 0;
+    doc->max_memory = max_memory;
+}
+
+uint64_t td__monotonic_ns(void)
+{
+    return monotonic_ns();
+}
+
+bool td_doc_expired(const td_doc *doc)
+{
+    return doc->deadline_ns != 0 && monotonic_ns() >= doc->deadline_ns;
+}
+
+size_t td__doc_memory(const td_doc *doc)
+{
+    /* The decoded text was allocated with an eighth to spare (td_decode). */
+    size_t text = doc->text_len + doc->text_len / 8 + 1;
+    return sizeof(*doc) + td__arena_total(&doc->arena) + text +
+           doc->speakers.cap * sizeof(*doc->speakers.v) +
+           doc->segments.cap * sizeof(*doc->segments.v) +
+           doc->chapters.cap * sizeof(*doc->chapters.v) +
+           doc->summary.cap * sizeof(*doc->summary.v) +
+           doc->keywords.cap * sizeof(*doc->keywords.v);
+}
+
+int td__doc_check_limits(const td_doc *doc, char *why, size_t len)
+{
+    if (td_doc_expired(doc)) {
+        snprintf(why, len, "timed out after %u s", doc->timeout_s);
+        return -1;
+    }
+    size_t used = doc->max_memory ? td__doc_memory(doc) : 0;
+    if (used > doc->max_memory) {
+        snprintf(why, len, "the document uses %zu bytes of memory, more than "
+                 "max_doc_memory (%zu)", used, doc->max_memory);
+        return -1;
+    }
+    return 0;
 }

@@ -88,6 +88,10 @@ struct td_doc {
     bool sync;
     td_output *outputs;
     TD_VEC(td_attachment) attached;
+
+    uint64_t deadline_ns;   /* CLOCK_MONOTONIC; 0: no time limit */
+    unsigned timeout_s;     /* the limit, for the message */
+    size_t max_memory;      /* 0: no memory limit */
 };
 
 /* Makes room for one more element; 0 or -ENOMEM. */

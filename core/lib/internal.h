@@ -52,6 +52,27 @@ TD_API int td__doc_set_staging(td_doc *doc, const char *stagedir);
 TD_API int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err);
 /* Removes every temporary output (the chain failed). */
 TD_API void td__doc_abort_outputs(td_doc *doc);
+/*
+ * The first write error of an output not yet committed, as "cannot write
+ * PATH: reason" in buf (PATH the final name): an exporter's own message
+ * may not say which file or why.  Returns its errno, or 0 if none failed.
+ */
+TD_API int td__doc_output_error(const td_doc *doc, char *buf, size_t len);
+
+/* ---- limits: checked by the chain between stages ---- */
+
+/* CLOCK_MONOTONIC in nanoseconds: the clock limits are measured on. */
+TD_API uint64_t td__monotonic_ns(void);
+/*
+ * A document started at started_ns may take timeout_s seconds and hold
+ * max_memory bytes (0: no limit).  td_doc_expired() reads the deadline.
+ */
+TD_API void td__doc_set_limits(td_doc *doc, uint64_t started_ns,
+                               unsigned timeout_s, size_t max_memory);
+/* The memory the document holds: its arena, text and arrays (not jansson's). */
+TD_API size_t td__doc_memory(const td_doc *doc);
+/* 0, or -1 with why filled: "timed out after N s", or over max_memory. */
+TD_API int td__doc_check_limits(const td_doc *doc, char *why, size_t len);
 
 /* ---- options: built by the core from the declared table and the config ---- */
 

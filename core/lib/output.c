@@ -226,6 +226,17 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
+int td__doc_output_error(const td_doc *doc, char *buf, size_t len)
+{
+    for (const td_output *o = doc->outputs; o; o = o->next)
+        if (o->error) {
+            snprintf(buf, len, "cannot write %s: %s", o->final_path,
+                     strerror(o->error));
+            return o->error;
+        }
+    return 0;
+}
+
 int td__doc_commit_outputs(td_doc *doc, json_t *outputs, td_error *err)
 {
     int rc = 0;

@@ -245,6 +245,30 @@ TD_API json_t *td_doc_to_json(const td_doc *doc);
  */
 TD_API int td_doc_dump_json(const td_doc *doc, int indent, td_buf *out);
 
+/* ---- limits ---------------------------------------------------------------- */
+
+/*
+ * NAME
+ *   td_doc_expired - whether the document has run out of time.
+ *
+ * DESCRIPTION
+ *   True once the time the daemon allows one document ([daemon]
+ *   job_timeout, counted from when a worker started reading the file)
+ *   has passed.  A plugin whose run() can take long on a large or odd
+ *   input checks it now and then (every few thousand segments: it reads
+ *   a clock) and returns early; the document then fails as "timed out
+ *   after N s", whatever run() returns.
+ *
+ *   The limit is cooperative: the core checks it between stages, so a
+ *   plugin that never checks is stopped only when its run() returns.  Only
+ *   [daemon] isolation = process can stop a plugin that hangs.
+ *
+ * RETURN VALUE
+ *   true or false; always false when there is no limit (job_timeout = 0,
+ *   `transcriptd process`, tests).
+ */
+TD_API bool td_doc_expired(const td_doc *doc);
+
 /* The schema name and version written in every JSON export. */
 #define TD_DOC_SCHEMA "transcriptd/1"
 

@@ -134,6 +134,7 @@ class Daemon:
         self.ctx = zmq.Context.instance()
         self.sub = None
         self.log_path = self.tmp / "daemon.log"
+        self.popen_kw = {}          # e.g. user= to run unprivileged
 
     # -- life cycle --------------------------------------------------------
     def socket(self, kind):
@@ -157,7 +158,8 @@ class Daemon:
         env = daemon_env()
         env.update(self.env or {})
         self.proc = subprocess.Popen([str(self.binary), "run", "-c", str(self.conf)],
-                                     stdout=self.log, stderr=self.log, env=env)
+                                     stdout=self.log, stderr=self.log, env=env,
+                                     **self.popen_kw)
         if wait_ready:
             self.wait_subscribed()
         return self
