@@ -4,9 +4,9 @@
 #
 #   tests/fuzz-core/run.sh [SECONDS] [TARGET...]     TARGET: decode config doc_json journal
 #
-# The growing corpus is kept in build-fuzz/fuzz-core/corpus/<target>,
+# The growing corpus is kept in build-fuzz-core/fuzz-core/corpus/<target>,
 # seeded from tests/fuzz-core/corpus/<target>.  A crash stops the run and
-# leaves its input in build-fuzz/fuzz-core/artifacts/<target>/: copy it to
+# leaves its input in build-fuzz-core/fuzz-core/artifacts/<target>/: copy it to
 # tests/fuzz-core/regressions/<target>/ once fixed.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
 TARGETS=${*:-decode config doc_json journal}
-BUILD=${TD_FUZZ_BUILD:-build-fuzz}
+BUILD=${TD_FUZZ_BUILD:-build-fuzz-core}
 
 CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DTD_FUZZ=ON -DTD_TESTS=OFF >/dev/null
 for t in $TARGETS; do
