@@ -2,12 +2,17 @@
 """The core chain against the reference peer, measured in one run.
 
   bench/core_bench.py [--bin build-rel/transcriptd] [--mb 20] [--runs 3]
+                      [--chain core|default]
 
 1. Throughput: `transcriptd process` and `peer.py batch` over the same
    caption transcripts (>= --mb MB, copies of the caption seeds), MB/s and
    the ratio.
 2. Latency: drop-to-`transcript.done` of the daemon and of `peer.py watch`
    on a 75 KB caption file, p50 and p99, both measured with droplat.py.
+
+--chain core (the default) runs the core chain: the parsers, normalize,
+stats and the json exporter; --chain default runs the default config's
+whole chain (every cleaner and summarizer; json, markdown and sqlite).
 
 Needs ../shared (the seeds and the reference) beside the project.  Builds a
 release binary in build-rel/ when --bin does not exist.  Prints a Markdown
@@ -31,6 +36,8 @@ SHARED = ROOT.parent / "shared"
 PEER = SHARED / "bench" / "peer.py"
 DROPLAT = SHARED / "bench" / "droplat.py"
 PY = "/usr/bin/python3"
+CORE_CHAIN = ("[pipeline]\ncleaners = normalize\nsummarizers = stats\n"
+              "exporters = json\n")
 
 
 def free_port():
@@ -79,12 +86,12 @@ def timed(cmd, **kw):
     return time.perf_counter() - t0
 
 
-def throughput(binary, files, total, runs, tmp):
+def throughput(binary, conf, files, total, runs, tmp):
     ours, peer = [], []
     for r in range(runs):
         out = tmp / f"out-ours-{r}"
         out.mkdir()
-        ours.append(timed([binary, "process", "-q", "-o", out, *files]))
+        ours.append(timed([binary, "process", "-q", "-c", conf, "-o", out, *files]))
         out = tmp / f"out-peer-{r}"
         out.mkdir()
         peer.append(timed([PY, PEER, "batch", out, *files]))
@@ -99,7 +106,7 @@ def droplat(inbox, endpoint, sample, n):
     return float(m["p50"]), float(m["p99"]), r.stdout.strip()
 
 
-def latency(binary, sample, n, tmp):
+def latency(binary, pipeline, sample, n, tmp):
     results = {}
     # The daemon, on its default chain and durability (fsync on).
     d = tmp / "lat-ours"
@@ -109,7 +116,8 @@ def latency(binary, sample, n, tmp):
     conf.write_text(f"[daemon]\ninbox = {d}/inbox\noutbox = {d}/outbox\n"
                     f"work = {d}/inbox/.work\ndone = {d}/done\nfailed = {d}/failed\n"
                     f"state = {d}/state\n[bus]\npublish = tcp://127.0.0.1:{port}\n"
-                    f"replay = tcp://127.0.0.1:{free_port()}\n")
+                    f"replay = tcp://127.0.0.1:{free_port()}\n"
+                    f"ingest =\ncontrol =\n{pipeline}")
     p = subprocess.Popen([binary, "run", "-q", "-c", conf])
     time.sleep(0.5)
     try:
@@ -139,7 +147,9 @@ def main():
     ap.add_argument("--mb", type=float, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--drops", type=int, default=100)
+    ap.add_argument("--chain", choices=("core", "default"), default="core")
     a = ap.parse_args()
+    pipeline = CORE_CHAIN if a.chain == "core" else ""
     if not PEER.exists():
         sys.exit(f"the reference {PEER} is not there; nothing to compare with")
     binary = ensure_binary(pathlib.Path(a.bin))
@@ -148,10 +158,12 @@ def main():
         corpus = tmp / "corpus"
         corpus.mkdir()
         files, total = make_corpus(corpus, a.mb)
-        ours, peer = throughput(binary, files, total, a.runs, tmp)
+        conf = tmp / "chain.conf"
+        conf.write_text(pipeline)
+        ours, peer = throughput(binary, conf, files, total, a.runs, tmp)
         sample = min(caption_seeds(), key=lambda p: abs(p.stat().st_size - 75_000))
-        lat = latency(binary, sample, a.drops, tmp)
-    print(f"corpus: {len(files)} caption files, {total / 1e6:.1f} MB; "
+        lat = latency(binary, pipeline, sample, a.drops, tmp)
+    print(f"chain: {a.chain}; corpus: {len(files)} caption files, {total / 1e6:.1f} MB; "
           f"latency sample: {sample.name} ({sample.stat().st_size / 1000:.0f} KB); "
           f"{os.cpu_count()} cores")
     print()

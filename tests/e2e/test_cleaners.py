@@ -128,3 +128,20 @@ def test_plugins_lists_cleaners():
                  "[normalize] quotes = keep", "[fillers] words = um uh uhm erm hmm",
                  "[boilerplate] patterns = conf/boilerplate.patterns"):
         assert line in r.stdout
+
+
+def test_every_seed_reads_as_clean_prose_with_the_default_chain(tmp_path):
+    """The default chain, real parsers included: the Markdown of each seed
+    has no page furniture, bracket tags, fillers or broken characters."""
+    seeds = [seed(p) for p in ("000", "001", "002", "003", "004")]
+    out = tmp_path / "out"
+    run_cli("process", "-o", out, *seeds, check=True)
+    for s in seeds:
+        md = (out / (s.stem + ".md")).read_text()
+        body = md.split("## Transcript", 1)[-1] if "## Transcript" in md else md
+        assert "[chuckles]" not in body and "[Sara agrees]" not in body, s.name
+        assert "Did you like this episode" not in md, s.name
+        assert "\u00f0\u0178" not in md and "\u00e2\u20ac" not in md, s.name   # mojibake
+        words = body.lower().split()
+        assert not {"um", "uh", "um,", "uh,"} & set(words), s.name
+        assert " i " not in body, s.name                         # lowercase "i"
