@@ -12,7 +12,8 @@
 
 --chain core (the default) runs the core chain: the parsers, normalize,
 stats and the json exporter; --chain default runs the default config's
-whole chain (every cleaner and summarizer; json, markdown and sqlite).
+whole chain (every cleaner and summarizer; json, markdown and sqlite);
+--chain default-json the same with the json exporter alone.
 
 Needs ../shared (the seeds and the reference) beside the project.  Builds a
 release binary in build-rel/ when --bin does not exist.  Prints a Markdown
@@ -115,9 +116,9 @@ def latency(binary, pipeline, sample, n, tmp):
     conf = d / "c.conf"
     conf.write_text(f"[daemon]\ninbox = {d}/inbox\noutbox = {d}/outbox\n"
                     f"work = {d}/inbox/.work\ndone = {d}/done\nfailed = {d}/failed\n"
-                    f"state = {d}/state\n[bus]\npublish = tcp://127.0.0.1:{port}\n"
+                    f"state = {d}/state\ncontrol =\n[bus]\npublish = tcp://127.0.0.1:{port}\n"
                     f"replay = tcp://127.0.0.1:{free_port()}\n"
-                    f"ingest =\ncontrol =\n{pipeline}")
+                    f"ingest =\n{pipeline}")
     p = subprocess.Popen([binary, "run", "-q", "-c", conf])
     time.sleep(0.5)
     try:
@@ -147,9 +148,11 @@ def main():
     ap.add_argument("--mb", type=float, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--drops", type=int, default=100)
-    ap.add_argument("--chain", choices=("core", "default"), default="core")
+    ap.add_argument("--chain", choices=("core", "default", "default-json"),
+                    default="core")
     a = ap.parse_args()
-    pipeline = CORE_CHAIN if a.chain == "core" else ""
+    pipeline = {"core": CORE_CHAIN, "default": "",
+                "default-json": "[pipeline]\nexporters = json\n"}[a.chain]
     if not PEER.exists():
         sys.exit(f"the reference {PEER} is not there; nothing to compare with")
     binary = ensure_binary(pathlib.Path(a.bin))
