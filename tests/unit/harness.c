@@ -116,6 +116,18 @@ char *th_seed(const char *prefix, size_t *len)
     return found;
 }
 
+td_doc *th_parse_fixture(const td_plugin *p, const char *rel, int expect_rc,
+                         td_error *err)
+{
+    size_t len;
+    char *bytes = th_fixture(rel, &len);
+    td_doc *doc = th_doc_bytes(rel, bytes, len);
+    free(bytes);
+    err->message[0] = '\0';
+    assert_int_equal(th_run(p, doc, NULL, err), expect_rc);
+    return doc;
+}
+
 const char *th_seg_text(const td_doc *doc, size_t i)
 {
     td_segment *s = td_doc_segment(doc, i);

@@ -35,6 +35,13 @@ char *th_fixture(const char *rel, size_t *len);
  */
 char *th_seed(const char *prefix, size_t *len);
 
+/*
+ * Parses tests/fixtures/REL with the parser p (as th_run does) and checks
+ * that run() returned expect_rc; err gets its message.  Free the document.
+ */
+td_doc *th_parse_fixture(const td_plugin *p, const char *rel, int expect_rc,
+                         td_error *err);
+
 /* The text of segment i (asserts it exists). */
 const char *th_seg_text(const td_doc *doc, size_t i);
 

@@ -5,16 +5,6 @@
 
 const td_plugin *td_plugin_entry(void);
 
-static td_doc *parse(const char *rel, int expect_rc, td_error *err)
-{
-    char *text = th_fixture(rel, NULL);
-    td_doc *doc = th_doc(rel, text);
-    free(text);
-    err->message[0] = '\0';
-    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, err), expect_rc);
-    return doc;
-}
-
 static void probe_scores(void **state)
 {
     (void)state;
@@ -31,7 +21,7 @@ static void episode(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("podcast-json/episode.json", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "podcast-json/episode.json", 0, &err);
     assert_null(td_doc_title(doc));
     assert_string_equal(json_string_value(json_object_get(td_doc_meta(doc), "version")),
                         "1.0.0");
@@ -61,10 +51,10 @@ static void broken_files_fail_cleanly(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("podcast-json/bad_body.json", -1, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "podcast-json/bad_body.json", -1, &err);
     assert_string_equal(err.message, "segment 1: 'body' is missing or not a string");
     td_doc_free(doc);
-    doc = parse("podcast-json/ends_early.json", -1, &err);
+    doc = th_parse_fixture(td_plugin_entry(), "podcast-json/ends_early.json", -1, &err);
     assert_string_equal(err.message, "segment 0 ends before it starts");
     td_doc_free(doc);
     doc = th_doc("x.json", "{\"version\": \"1.0.0\", \"segments\": {}}");

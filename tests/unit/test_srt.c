@@ -5,17 +5,6 @@
 
 const td_plugin *td_plugin_entry(void);
 
-static td_doc *parse_fixture(const char *rel, int expect_rc, td_error *err)
-{
-    size_t len;
-    char *bytes = th_fixture(rel, &len);
-    td_doc *doc = th_doc_bytes(rel, bytes, len);
-    free(bytes);
-    err->message[0] = '\0';
-    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, err), expect_rc);
-    return doc;
-}
-
 static void probe_scores(void **state)
 {
     (void)state;
@@ -32,7 +21,7 @@ static void basic_cues(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("srt/basic.srt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "srt/basic.srt", 0, &err);
     assert_null(td_doc_title(doc));
     assert_int_equal(td_doc_speaker_count(doc), 0);
     assert_int_equal(td_doc_segment_count(doc), 5);
@@ -58,7 +47,7 @@ static void crlf_bom_and_no_final_newline(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("srt/crlf_bom.srt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "srt/crlf_bom.srt", 0, &err);
     assert_int_equal(td_doc_segment_count(doc), 2);
     assert_string_equal(th_seg_text(doc, 0), "Line one of a cue with a second line");
     assert_int_equal(td_segment_start(td_doc_segment(doc, 0)), 500);
@@ -71,7 +60,7 @@ static void loose_files(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("srt/loose.srt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "srt/loose.srt", 0, &err);
     assert_int_equal(td_doc_segment_count(doc), 4);
     assert_string_equal(th_seg_text(doc, 0), "Numbers are optional in practice.");
     assert_int_equal(td_segment_start(td_doc_segment(doc, 0)), 5000);
@@ -90,7 +79,7 @@ static void rolling_captions_come_out_once(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("srt/rolling.srt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "srt/rolling.srt", 0, &err);
     assert_int_equal(td_doc_segment_count(doc), 3);
     assert_string_equal(th_seg_text(doc, 0), "so today we are going");
     assert_string_equal(th_seg_text(doc, 1), "to look at sourdough starters");
@@ -120,7 +109,7 @@ static void broken_files_fail_with_the_line(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("srt/bad_timing.srt", -1, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "srt/bad_timing.srt", -1, &err);
     assert_non_null(strstr(err.message, "line 10"));
     assert_non_null(strstr(err.message, "00:00:0x,000"));
     td_doc_free(doc);

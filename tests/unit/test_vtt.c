@@ -5,17 +5,6 @@
 
 const td_plugin *td_plugin_entry(void);
 
-static td_doc *parse_fixture(const char *rel, int expect_rc, td_error *err)
-{
-    size_t len;
-    char *bytes = th_fixture(rel, &len);
-    td_doc *doc = th_doc_bytes(rel, bytes, len);
-    free(bytes);
-    err->message[0] = '\0';
-    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, err), expect_rc);
-    return doc;
-}
-
 static void probe_scores(void **state)
 {
     (void)state;
@@ -30,7 +19,7 @@ static void basic_file(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("vtt/basic.vtt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "vtt/basic.vtt", 0, &err);
     assert_string_equal(td_doc_title(doc), "Night Market Tour");
     assert_string_equal(json_string_value(json_object_get(td_doc_meta(doc), "language")),
                         "en-GB");
@@ -62,7 +51,7 @@ static void crlf_bom(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("vtt/crlf_bom.vtt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "vtt/crlf_bom.vtt", 0, &err);
     assert_null(td_doc_title(doc));
     assert_int_equal(td_doc_segment_count(doc), 2);
     assert_int_equal(td_doc_speaker_count(doc), 2);
@@ -75,7 +64,7 @@ static void youtube_rolling_captions(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("vtt/youtube_rolling.vtt", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "vtt/youtube_rolling.vtt", 0, &err);
     assert_int_equal(td_doc_segment_count(doc), 4);
     assert_string_equal(th_seg_text(doc, 0), "hello everyone welcome to");
     assert_int_equal(td_segment_start(td_doc_segment(doc, 0)), 0);
@@ -92,10 +81,10 @@ static void broken_files_fail_with_the_line(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse_fixture("vtt/bad_id.vtt", -1, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "vtt/bad_id.vtt", -1, &err);
     assert_non_null(strstr(err.message, "line 7: cue 'cue-2' has no timing line"));
     td_doc_free(doc);
-    doc = parse_fixture("vtt/bad_timing.vtt", -1, &err);
+    doc = th_parse_fixture(td_plugin_entry(), "vtt/bad_timing.vtt", -1, &err);
     assert_non_null(strstr(err.message, "line 6"));
     assert_non_null(strstr(err.message, "end time"));
     td_doc_free(doc);

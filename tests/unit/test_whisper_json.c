@@ -5,16 +5,6 @@
 
 const td_plugin *td_plugin_entry(void);
 
-static td_doc *parse(const char *rel, int expect_rc, td_error *err)
-{
-    char *text = th_fixture(rel, NULL);
-    td_doc *doc = th_doc(rel, text);
-    free(text);
-    err->message[0] = '\0';
-    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, err), expect_rc);
-    return doc;
-}
-
 static void probe_scores(void **state)
 {
     (void)state;
@@ -44,7 +34,7 @@ static void openai_whisper(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("whisper-json/openai.json", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "whisper-json/openai.json", 0, &err);
     json_t *meta = td_doc_meta(doc);
     assert_null(td_doc_title(doc));
     assert_int_equal(td_doc_speaker_count(doc), 0);
@@ -67,7 +57,7 @@ static void whisperx_speakers_and_words(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("whisper-json/whisperx.json", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "whisper-json/whisperx.json", 0, &err);
     assert_int_equal(td_doc_speaker_count(doc), 2);
     assert_string_equal(td_doc_speaker_id(doc, 0), "SPEAKER_00");
     assert_int_equal(td_doc_segment_count(doc), 3);
@@ -83,7 +73,7 @@ static void bare_segment_array(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("whisper-json/segments_array.json", 0, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "whisper-json/segments_array.json", 0, &err);
     assert_int_equal(td_doc_segment_count(doc), 2);
     assert_int_equal(td_segment_start(td_doc_segment(doc, 0)), 12000);
     assert_int_equal(td_segment_end(td_doc_segment(doc, 1)), 21250);
@@ -95,7 +85,7 @@ static void broken_files_fail_cleanly(void **state)
 {
     (void)state;
     td_error err;
-    td_doc *doc = parse("whisper-json/bad_times.json", -1, &err);
+    td_doc *doc = th_parse_fixture(td_plugin_entry(), "whisper-json/bad_times.json", -1, &err);
     assert_string_equal(err.message, "segment 1: 'start' and 'end' must be seconds (0 to 1e9)");
     assert_int_equal(td_doc_segment_count(doc), 1);
     td_doc_free(doc);
