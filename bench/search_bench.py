@@ -228,7 +228,7 @@ def main():
     ap.add_argument("--drops", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
-    binary = ensure_binary(pathlib.Path(a.bin))
+    binary = ensure_binary(pathlib.Path(a.bin).resolve())
     rng = random.Random(a.seed)
     with tempfile.TemporaryDirectory() as t:
         tmp = pathlib.Path(t)
