@@ -17,7 +17,6 @@ import argparse
 import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,14 +25,10 @@ import time
 
 import zmq
 
+from benchlib import free_port
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CAPTIONS = (ROOT / "tests" / "fixtures" / "captions" / "titled.txt").read_text()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def status_kb(pid, key):

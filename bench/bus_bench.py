@@ -14,7 +14,6 @@ Prints the figures as Markdown table rows.
 import argparse
 import os
 import pathlib
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -22,14 +21,10 @@ import time
 
 import zmq
 
+from benchlib import free_port
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SMALL = b"0:00 a short line of a transcript\n0:02 and a second one\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def publish_rate(build, events, runs=3):

@@ -25,12 +25,13 @@ import pathlib
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import free_port, ensure_binary, caption_seeds
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -39,33 +40,6 @@ DROPLAT = SHARED / "bench" / "droplat.py"
 PY = "/usr/bin/python3"
 CORE_CHAIN = ("[pipeline]\ncleaners = normalize\nsummarizers = stats\n"
               "exporters = json\n")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_binary(path):
-    if path.exists():
-        return path
-    subprocess.run(["cmake", "-S", ROOT, "-B", ROOT / "build-rel",
-                    "-DCMAKE_BUILD_TYPE=Release", "-DTD_TESTS=OFF"], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", ROOT / "build-rel", "-j"], check=True,
-                   stdout=subprocess.DEVNULL)
-    return path
-
-
-def caption_seeds():
-    seeds = SHARED / "corpus" / "seeds"
-    files = []
-    for p in sorted(seeds.iterdir()):
-        lines = p.read_text(errors="replace").splitlines()[:50]
-        if sum(bool(re.match(r"^\d+:\d\d\s", l)) for l in lines) > 10:
-            files.append(p)
-    return files
 
 
 def make_corpus(folder, mb):

@@ -35,7 +35,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -43,27 +42,13 @@ import sys
 import tempfile
 import time
 
+from benchlib import free_port, ensure_binary
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DROPLAT = SHARED / "bench" / "droplat.py"
 PY = "/usr/bin/python3"
 STAMP = re.compile(r"^\s*(\d+:)?\d+:\d\d\s+(.*)$")
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_binary(path):
-    if path.exists():
-        return path
-    subprocess.run(["cmake", "-S", ROOT, "-B", ROOT / "build-rel",
-                    "-DCMAKE_BUILD_TYPE=Release", "-DTD_TESTS=OFF"], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", ROOT / "build-rel", "-j2"], check=True,
-                   stdout=subprocess.DEVNULL)
-    return path
 
 
 def caption_lines():

@@ -23,10 +23,8 @@ import argparse
 import json
 import os
 import pathlib
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,34 +33,10 @@ import time
 
 import zmq
 
+from benchlib import free_port, ensure_binary, caption_seeds
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_binary(path):
-    if path.exists():
-        return path
-    subprocess.run(["cmake", "-S", ROOT, "-B", ROOT / "build-rel",
-                    "-DCMAKE_BUILD_TYPE=Release", "-DTD_TESTS=OFF"], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", ROOT / "build-rel", "-j2"], check=True,
-                   stdout=subprocess.DEVNULL)
-    return path
-
-
-def caption_seeds():
-    files = []
-    for p in sorted(SEEDS.iterdir()):
-        lines = p.read_text(errors="replace").splitlines()[:50]
-        if sum(bool(re.match(r"^\d+:\d\d\s", l)) for l in lines) > 10:
-            files.append(p)
-    return files
 
 
 def make_corpus(folder, mb):
