@@ -19,8 +19,6 @@ static void *worker_main(void *arg)
         p->todo = t->next;
         if (p->todo == NULL)
             p->todo_tail = NULL;
-        p->queued--;
-        p->running++;
         pthread_mutex_unlock(&p->lock);
 
         t->work(t);
@@ -50,9 +48,6 @@ static void on_wake(uv_async_t *handle)
 
     while (t != NULL) {
         pool_task *next = t->next;
-        pthread_mutex_lock(&p->lock);
-        p->running--;
-        pthread_mutex_unlock(&p->lock);
         t->done(t);
         t = next;
     }
@@ -87,17 +82,8 @@ void pool_submit(pool *p, pool_task *t)
     else
         p->todo = t;
     p->todo_tail = t;
-    p->queued++;
     pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->lock);
-}
-
-size_t pool_pending(pool *p)
-{
-    pthread_mutex_lock(&p->lock);
-    size_t n = p->queued + p->running;
-    pthread_mutex_unlock(&p->lock);
-    return n;
 }
 
 void pool_stop(pool *p)

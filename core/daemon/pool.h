@@ -28,16 +28,12 @@ typedef struct pool {
     pthread_cond_t cond;
     pool_task *todo, *todo_tail;
     pool_task *finished, *finished_tail;
-    size_t queued;          /* submitted, not yet taken by a worker */
-    size_t running;         /* taken, not yet done */
     int stopping;
 } pool;
 
 int pool_start(pool *p, uv_loop_t *loop, int nthreads);
 /* Loop thread only. */
 void pool_submit(pool *p, pool_task *t);
-/* Tasks submitted and not yet done (queued + running + finished). */
-size_t pool_pending(pool *p);
 /* Finishes every submitted task, joins the workers, closes the handle. */
 void pool_stop(pool *p);
 

@@ -119,11 +119,6 @@ const char *td_doc_text(const td_doc *doc, size_t *len)
     return doc->text;
 }
 
-const td_decode_info *td__doc_decode_info(const td_doc *doc)
-{
-    return &doc->decode;
-}
-
 /* ---- identity --------------------------------------------------------------- */
 
 static int set_string(td_doc *doc, const char **field, const char *s, size_t len)

@@ -29,8 +29,6 @@ TD_API void td__doc_set_running(td_doc *doc, const char *plugin);
 TD_API void td__doc_compact(td_doc *doc);
 /* The changes recorded so far: { plugin: { what: n } } (borrowed). */
 TD_API json_t *td__doc_changes(td_doc *doc);
-/* How the document was decoded, to report in warnings and metadata. */
-TD_API const td_decode_info *td__doc_decode_info(const td_doc *doc);
 
 /*
  * Where exporters write: OUTDIR/STEM.EXT, by way of temporary files that
