@@ -318,6 +318,20 @@ def run_cli(*args, check=False, timeout=120):
     return r
 
 
+# The core chain: what tests of the daemon's own handling of files pin, so
+# that the default chain (tested on its own) can change without them.
+CORE_CHAIN = {"cleaners": "normalize", "summarizers": "stats", "exporters": "json"}
+
+
+@pytest.fixture
+def core_daemon(daemon):
+    """Like daemon, with the core chain unless a test names a pipeline."""
+    def make(**kw):
+        kw.setdefault("pipeline", CORE_CHAIN)
+        return daemon(**kw)
+    return make
+
+
 @pytest.fixture
 def daemon(tmp_path):
     """A factory: daemon(**options) makes a Daemon under tmp_path (not

@@ -29,16 +29,11 @@ SEED = int(os.environ.get("TD_CHAOS_SEED", str(int(time.time()))))
 CAPTIONS = (FIXTURES / "captions" / "titled.txt").read_text()
 
 
-# The outputs checked are the json exporter's: the core chain.
-CORE_CHAIN = {"cleaners": "normalize", "summarizers": "stats", "exporters": "json"}
-
-
+# What these tests check is the core's handling of bytes and files: they
+# run the core chain (conftest.CORE_CHAIN).
 @pytest.fixture
-def daemon(daemon):
-    def make(**kw):
-        kw.setdefault("pipeline", CORE_CHAIN)
-        return daemon(**kw)
-    return make
+def daemon(core_daemon):
+    return core_daemon
 
 
 def content(name, rng):

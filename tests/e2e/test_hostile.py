@@ -20,17 +20,11 @@ HOSTILE = FIXTURES / "hostile"
 STARTS = [0, 3, 5, 9, 62]           # the segment starts of CAPTIONS
 
 
-# What these tests check is the core's handling of bytes and files, on
-# the core chain: the parsers, normalize, stats and json.
-CORE_CHAIN = {"cleaners": "normalize", "summarizers": "stats", "exporters": "json"}
-
-
+# What these tests check is the core's handling of bytes and files: they
+# run the core chain (conftest.CORE_CHAIN).
 @pytest.fixture
-def daemon(daemon):
-    def make(**kw):
-        kw.setdefault("pipeline", CORE_CHAIN)
-        return daemon(**kw)
-    return make
+def daemon(core_daemon):
+    return core_daemon
 
 
 def still_running(d, tag="after"):

@@ -181,12 +181,12 @@ def status(d, *args):
     return json.loads(r.stdout)
 
 
-CORE_CHAIN = {"parsers": "captions", "cleaners": "normalize",
+CAPTIONS_CHAIN = {"parsers": "captions", "cleaners": "normalize",
               "summarizers": "stats", "exporters": "json"}
 
 
 def test_status_reports_what_was_processed(daemon):
-    d = daemon(pipeline=CORE_CHAIN).start()
+    d = daemon(pipeline=CAPTIONS_CHAIN).start()
     for i in range(5):
         d.drop(f"ok{i}.txt", CAPTIONS)
     d.drop("empty.txt", b"", how="write")
@@ -243,7 +243,7 @@ def prom(text):
 
 def test_metrics_endpoint(daemon):
     port = free_port()
-    d = daemon(pipeline=CORE_CHAIN, conf_extra=f"[metrics]\nlisten = 127.0.0.1:{port}\n").start()
+    d = daemon(pipeline=CAPTIONS_CHAIN, conf_extra=f"[metrics]\nlisten = 127.0.0.1:{port}\n").start()
     for i in range(3):
         d.drop(f"m{i}.txt", CAPTIONS)
     d.drop("bad.txt", b"", how="write")
