@@ -182,7 +182,7 @@ def status(d, *args):
 
 
 CAPTIONS_CHAIN = {"parsers": "captions", "cleaners": "normalize",
-              "summarizers": "stats", "exporters": "json"}
+                  "summarizers": "stats", "exporters": "json"}
 
 
 def test_status_reports_what_was_processed(daemon):
