@@ -147,7 +147,7 @@ static void dispatch(daemon_state *d)
                 return;
             continue;
         }
-        int rc = spool_claim(d->c->inbox, d->c->work, name);
+        int rc = spool_claim(d->c, name);
         if (rc == 0)
             start_job(d, name, false);
         else if (rc == -EEXIST)
@@ -207,23 +207,16 @@ static void on_file(watch *w, const char *name)
     dispatch(d);
 }
 
-/* A name that no close will follow: a link, FIFO or socket is refused now. */
+/* A name that no close will follow: a link, FIFO, socket or directory is
+ * refused now. */
 static void on_created(watch *w, const char *name)
 {
     daemon_state *d = w->data;
     if (!spool_wanted_name(name) || d->stopping)
         return;
-    switch (spool_entry_kind(d->c->inbox, name)) {
-    case SPOOL_SPECIAL:
+    /* Not a file being written, nor one gone already. */
+    if (spool_entry_kind(d->c->inbox, name) == SPOOL_SPECIAL)
         on_file(w, name);
-        break;
-    case SPOOL_DIR:
-        log_file(LOG_NOTICE, name, NULL, NULL, "a directory in %s: ignored "
-                 "(only files are processed)", d->c->inbox);
-        break;
-    default:
-        break;          /* a file being written, or gone */
-    }
 }
 
 static void on_overflow(watch *w)

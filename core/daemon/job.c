@@ -73,6 +73,9 @@ static const char *refusal(mode_t mode)
 {
     if (S_ISREG(mode))
         return NULL;
+    if (S_ISDIR(mode))
+        return "a directory: refused (only files are processed; drop the "
+               "files themselves)";
     if (S_ISLNK(mode))
         return "symbolic link: refused (links are never followed)";
     if (S_ISFIFO(mode))

@@ -226,21 +226,35 @@ bool spool_wanted_name(const char *name)
     return name[0] != '\0' && name[0] != '.';
 }
 
-int spool_claim(const char *inbox, const char *work, const char *name)
+/* Whether inbox/name is one of the daemon's own folders (done = inbox/done). */
+static bool own_folder(const config *c, const struct stat *st)
+{
+    const char *dirs[] = { c->work, c->done, c->failed, c->outbox, c->state };
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        struct stat o;
+        if (dirs[i] != NULL && stat(dirs[i], &o) == 0 &&
+            o.st_dev == st->st_dev && o.st_ino == st->st_ino)
+            return true;
+    }
+    return false;
+}
+
+int spool_claim(const config *c, const char *name)
 {
     char from[4096], to[4096];
     struct stat st;
 
     if (!spool_wanted_name(name))
         return -EINVAL;
-    snprintf(from, sizeof(from), "%s/%s", inbox, name);
-    snprintf(to, sizeof(to), "%s/%s", work, name);
+    snprintf(from, sizeof(from), "%s/%s", c->inbox, name);
+    snprintf(to, sizeof(to), "%s/%s", c->work, name);
     if (lstat(from, &st) != 0)
         return -errno;
-    /* Links, FIFOs and sockets are claimed like files, to be refused in
-     * failed/ by the job (a rename moves the entry itself: it follows no
-     * link and opens nothing).  Directories stay where they are. */
-    if (S_ISDIR(st.st_mode))
+    /* Links, FIFOs, sockets and directories are claimed like files, to be
+     * refused in failed/ by the job (a rename moves the entry itself: it
+     * follows no link and opens nothing).  A mount point cannot be renamed
+     * (EBUSY, EXDEV) and stays, with a warning. */
+    if (S_ISDIR(st.st_mode) && own_folder(c, &st))
         return -EINVAL;
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
         if (errno != EINVAL)
@@ -264,7 +278,7 @@ spool_kind spool_entry_kind(const char *dir, const char *name)
         return SPOOL_GONE;
     if (S_ISREG(st.st_mode))
         return SPOOL_FILE;
-    return S_ISDIR(st.st_mode) ? SPOOL_DIR : SPOOL_SPECIAL;
+    return SPOOL_SPECIAL;
 }
 
 typedef struct scanned {
@@ -294,8 +308,7 @@ int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *a
     while ((e = readdir(d)) != NULL) {
         struct stat st;
         if (!spool_wanted_name(e->d_name) ||
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            S_ISDIR(st.st_mode))
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;

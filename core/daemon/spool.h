@@ -60,22 +60,23 @@ bool spool_wanted_name(const char *name);
 
 /*
  * Claims inbox/name by renaming it to work/name, never replacing a file
- * there.  Symbolic links, FIFOs, sockets and devices are claimed too (the
- * rename moves the entry, never what it points to), so that the job can
- * refuse them into failed/.  Returns 0; -ENOENT (gone), -EEXIST (a file
- * of that name is in work), -EINVAL (a directory or an unwanted name:
- * ignored), or another -errno.
+ * there.  Symbolic links, FIFOs, sockets, devices and directories are
+ * claimed too (the rename moves the entry, never what it points to or
+ * holds), so that the job can refuse them into failed/.  Returns 0;
+ * -ENOENT (gone), -EEXIST (a file of that name is in work), -EINVAL (an
+ * unwanted name, or one of the daemon's own folders: ignored), or another
+ * -errno (a mount point: -EBUSY or -EXDEV).
  */
-int spool_claim(const char *inbox, const char *work, const char *name);
+int spool_claim(const config *c, const char *name);
 
 /* What dir/name is, without following a link. */
 typedef enum spool_kind {
-    SPOOL_GONE, SPOOL_FILE, SPOOL_DIR,
-    SPOOL_SPECIAL,          /* a link, FIFO, socket or device */
+    SPOOL_GONE, SPOOL_FILE,
+    SPOOL_SPECIAL,          /* a link, FIFO, socket, device or directory */
 } spool_kind;
 spool_kind spool_entry_kind(const char *dir, const char *name);
 
-/* Calls fn for every wanted entry in dir but directories, oldest first. */
+/* Calls fn for every wanted entry in dir, oldest first. */
 int spool_scan(const char *dir, void (*fn)(const char *name, void *arg), void *arg);
 
 /* A FIFO of names that refuses a name already in it. */

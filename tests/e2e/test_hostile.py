@@ -231,27 +231,53 @@ def test_socket_is_refused(daemon):
     assert d.stop() == 0
 
 
-def test_directory_is_left_alone(daemon, tmp_path):
-    """Directories are not files to process: a folder may still be being
-    filled, or be a mount point.  They stay, with a line in the log."""
+def test_directory_is_refused_whole(daemon, tmp_path):
+    """A folder made in the drop folder and one moved in, with a file inside,
+    each end in failed/ whole, never opened or walked."""
     d = daemon().start()
     (d.inbox / "made").mkdir()
+    check_failed(d, "made", "read", "a directory: refused")
     moved = tmp_path / "moved"
     moved.mkdir()
     (moved / "inside.txt").write_text(CAPTIONS)
     os.rename(moved, d.inbox / "moved")
-    still_running(d, "dirs")
-    assert (d.inbox / "made").is_dir()
-    assert (d.inbox / "moved" / "inside.txt").read_text() == CAPTIONS
-    log = d.read_log()
-    assert "made: a directory in" in log and "moved: a directory in" in log
+    check_failed(d, "moved", "read", "a directory: refused")
+    assert (d.failed / "moved" / "inside.txt").read_text() == CAPTIONS
+    assert not [e for t, e in d.events() if e.get("source") == "inside.txt"]
+    still_running(d)
     assert d.stop() == 0
-    # Nor does the scan at start take them.
+
+
+def test_directory_found_at_start_is_refused(daemon):
+    d = daemon()
+    d.inbox.mkdir(parents=True)
+    (d.inbox / "early").mkdir()
     d.start()
+    check_failed(d, "early", "read", "a directory: refused")
+    still_running(d)
+    assert d.stop() == 0
+
+
+def test_own_folders_inside_the_drop_folder_are_left_alone(daemon):
+    """done/ and failed/ may be configured inside the drop folder: they are
+    the daemon's, not input."""
+    d = daemon()
+    text = d.conf.read_text()
+    for key in ("done", "failed"):
+        inside = d.inbox / key
+        text = text.replace(f"{key} = {getattr(d, key)}", f"{key} = {inside}")
+        setattr(d, key, inside)
+    d.conf.write_text(text)
+    d.start()
+    d.drop("bad.txt", b"")
+    check_failed(d, "bad.txt", "decode", "empty file")
+    still_running(d)
+    d.stop()
+    d.start()       # the scan at start meets them too
     still_running(d, "restart")
-    assert (d.inbox / "made").is_dir() and (d.inbox / "moved").is_dir()
-    assert not [e for t, e in d.events() if e.get("source") in ("made", "moved")]
-    assert os.listdir(d.failed) == []
+    assert d.done.is_dir() and d.failed.is_dir()
+    assert not [e for t, e in d.events() if e.get("source") in ("done", "failed")]
+    assert sorted(os.listdir(d.done)) == ["good-after.txt", "good-restart.txt"]
     assert d.stop() == 0
 
 
