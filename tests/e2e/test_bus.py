@@ -376,22 +376,27 @@ def test_submit_reports_what_failed(daemon, tmp_path):
 
 
 def test_submit_gives_a_taken_name_a_number(daemon):
-    d = daemon().start()
-    # A name waiting in the drop folder, and one being processed, are taken.
-    (d.inbox / "waiting.txt").mkdir()
-    (d.work / "busy.txt").mkdir()
+    """A name being processed, and names waiting in the drop folder (one
+    worker, busy with a slow chain), are taken."""
+    d = daemon(plugin_path=f"{BUILD / 'plugins'}:{BUILD / 'test-plugins' / 'slow'}",
+               pipeline={"cleaners": "slow", "summarizers": "", "exporters": "json"},
+               conf_extra="[daemon]\nworkers = 1\n[slow]\nms = 3000\n").start()
+    d.drop("busy.txt", CAPTIONS)
+    d.wait("transcript.received", "busy.txt")
+    d.drop("waiting.txt", CAPTIONS)
+    d.drop("README", CAPTIONS)
     src = d.tmp / "src"
     src.mkdir()
     for n in ("waiting.txt", "busy.txt", "README"):
         (src / n).write_text(CAPTIONS)
-    (d.inbox / "README").mkdir()
     r = submit(d, src / "waiting.txt", src / "busy.txt", src / "README")
     assert r.returncode == 0, r.stderr
+    assert not d.events("transcript.done")      # all three names still taken
     got = parse_submitted(r.stdout)
     assert [got[str(src / n)][1] for n in ("waiting.txt", "busy.txt", "README")] == \
         ["waiting (2).txt", "busy (2).txt", "README (2)"]
     for name in ("waiting (2).txt", "busy (2).txt", "README (2)"):
-        d.wait("transcript.done", name)
+        d.wait("transcript.done", name, timeout=30)
     assert d.stop() == 0
 
 
