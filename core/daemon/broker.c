@@ -7,6 +7,7 @@
 
 #include "curve.h"
 #include "endpoint.h"
+#include "internal.h"
 
 #include "log.h"
 #include "paths.h"
@@ -60,11 +61,34 @@ static bool idle(const peer *p)
     return p->job == NULL && !p->busy_elsewhere && !p->unreachable && !p->stale;
 }
 
+/*
+ * worker.joined / worker.left on the bus: who (name, host, pid), how many
+ * workers there are now, and for a worker that left, why and the file it
+ * had (given to another worker or failed, see transcript.* events).
+ */
+static void announce(broker *b, const peer *p, const char *topic, size_t workers,
+                     const char *reason, const char *message, const ticket *t)
+{
+    json_t *o = json_pack("{s:s, s:s, s:i, s:I}", "worker", p->name, "host", p->host,
+                          "pid", p->pid, "workers", (json_int_t)workers);
+    if (o == NULL)
+        return;
+    if (reason != NULL) {
+        json_object_set_new(o, "reason", json_string(reason));
+        json_object_set_new(o, "message", td__json_string_lossy(message));
+        json_object_set_new(o, "source", t ? td__json_string_lossy(t->j->label)
+                                           : json_null());
+    }
+    b->x.cb.announce(topic, o, b->x.cb.arg);
+}
+
 /* Tells a worker on an older config to start over; it says READY again. */
 static void restart_peer(broker *b, peer *p)
 {
     log_info("worker %s restarts for the new configuration", p->name);
     send_cmd(b, p, "RESTART");
+    announce(b, p, "worker.left", b->npeers - 1, "reconfigured",
+             "restarting for the new configuration", NULL);
     peer_remove(b, p);
 }
 
@@ -191,12 +215,22 @@ void broker_peer_lost(broker *b, peer *p, int kind, int arg)
         [LOSS_EXIT] = "exited", [LOSS_SILENT] = "stopped answering",
         [LOSS_TIMEOUT] = "timed out", [LOSS_RESTARTED] = "started over",
     };
-    char why[400];
+    /* The reason field of worker.left (docs/events.md). */
+    static const char *const REASON[] = {
+        [LOSS_LEFT] = "left", [LOSS_SIGNAL] = "killed", [LOSS_EXIT] = "exited",
+        [LOSS_SILENT] = "silent", [LOSS_TIMEOUT] = "timed_out",
+        [LOSS_RESTARTED] = "started_over",
+    };
+    char why[400], message[600];
     describe(b, p, kind, arg, why, sizeof(why));
     ticket *t = p->job;
     p->job = NULL;
     if (t == NULL && !b->stopping)
         log_info("worker %s %s", p->name, HOW[kind]);
+    snprintf(message, sizeof(message), "worker %s %s%s%s", p->name, HOW[kind],
+             t ? ": " : "", t ? why : "");
+    if (!b->stopping)
+        announce(b, p, "worker.left", b->npeers - 1, REASON[kind], message, t);
     char plugin[64], where[16];
     snprintf(plugin, sizeof(plugin), "%s", p->plugin);
     snprintf(where, sizeof(where), "%s", p->stage);
@@ -246,6 +280,7 @@ static void on_ready(broker *b, peer *p, wire_msg *m, const void *id, size_t idl
     local_match(b, p);
     log_info("worker %s (pid %d on %s) ready; %zu worker(s)", p->name, p->pid,
              p->host, b->npeers);
+    announce(b, p, "worker.joined", b->npeers, NULL, NULL, NULL);
     broker_pump(b);
     b->x.cb.room(b->x.cb.arg);
 }

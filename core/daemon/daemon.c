@@ -165,6 +165,12 @@ static void on_room(void *arg)
     dispatch(arg);
 }
 
+static void on_announce(const char *topic, json_t *payload, void *arg)
+{
+    daemon_state *d = arg;
+    bus_publish(d->bus, topic, payload);
+}
+
 /*
  * The queue is bounded: past max_queue a name is left in the drop folder,
  * to be found by the rescan that dispatch() makes once the queue drains.
@@ -459,7 +465,7 @@ static int start(daemon_state *d, td_buf *errors)
 
     if (spool_prepare(d->c, errors) != 0 || spool_recover(d->c, errors) != 0)
         return -1;
-    executor_callbacks cb = { on_job_done, on_room, d };
+    executor_callbacks cb = { on_job_done, on_room, on_announce, d };
     if (executor_start(d->loop, d->c, d->cc, d->bus->ctx, &cb, &d->exec, errors))
         return -1;
 

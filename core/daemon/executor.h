@@ -14,6 +14,7 @@
 #include "config.h"
 #include "job.h"
 
+#include <jansson.h>
 #include <uv.h>
 
 typedef struct executor executor;
@@ -36,6 +37,9 @@ typedef struct executor_callbacks {
     void (*done)(job *j, void *arg);
     /* It can take more jobs than before (a worker came). */
     void (*room)(void *arg);
+    /* Something to announce on the bus (workers joining and leaving);
+     * takes the payload's reference. */
+    void (*announce)(const char *topic, json_t *payload, void *arg);
     void *arg;
 } executor_callbacks;
 

@@ -10,6 +10,7 @@ import os
 import pathlib
 import re
 import signal
+import socket
 import subprocess
 import time
 
@@ -77,6 +78,15 @@ def given(d, name, worker, attempt):
     """Whether the daemon's log says it gave name to worker, attempt n."""
     return re.search(rf"{re.escape(name)}: job \d+ to worker {worker} "
                      rf"\(attempt {attempt}\)", d.read_log()) is not None
+
+
+def worker_event(d, topic, worker, nth=1, timeout=20):
+    """The nth worker.joined or worker.left event of the worker named."""
+    def found():
+        return [e for e in (ev for _, ev in d.events(topic)) if e["worker"] == worker]
+    wait_for(lambda: (pump(d, 0.05), len(found()) >= nth)[1], timeout,
+             f"{topic} #{nth} of {worker}")
+    return found()[nth - 1]
 
 
 def ready_workers(d, n, timeout=20):
@@ -195,6 +205,14 @@ def test_worker_killed_mid_job_is_done_once(daemon):
     assert not d.failed.exists() or not list(d.failed.iterdir())
     assert [p.name for p in d.outbox.iterdir()] == ["victim.json"]
     assert children(d.proc.pid) != [worker]
+    # On the bus: it left with the file, and a new local-0 joined.
+    left = worker_event(d, "worker.left", "local-0")
+    assert (left["reason"], left["source"], left["pid"]) == ("killed", "victim.txt", worker)
+    assert left["message"] == ("worker local-0 was killed by a signal: "
+                               "plugin slow crashed (SIGKILL)")
+    assert left["workers"] == 0
+    first, again = (worker_event(d, "worker.joined", "local-0", n) for n in (1, 2))
+    assert first["pid"] == worker and again["pid"] != worker and again["workers"] == 1
     assert d.stop() == 0
 
 
@@ -202,6 +220,7 @@ class Worker:
     """`transcriptd worker --connect` started by hand, as on another machine."""
 
     def __init__(self, d, endpoint, name, keys=()):
+        self.name = name
         self.log_path = d.tmp / f"{name}.log"
         self.log = open(self.log_path, "ab")
         self.scratch = d.tmp / f"transcriptd-worker-{name}"
@@ -250,12 +269,19 @@ def test_remote_workers_over_tcp(daemon):
         for w in workers:
             assert sorted(p.name for p in w.scratch.iterdir()) == ["out", "stage"]
             assert not list((w.scratch / "out").iterdir())
+        for w in workers:
+            joined = worker_event(d, "worker.joined", w.name)
+            assert joined["pid"] == w.proc.pid and joined["host"] == socket.gethostname()
     finally:
         rcs = [w.stop() for w in workers]
     assert rcs == [0, 0]
     for w in workers:
         assert "connected to " + endpoint in w.read_log()
         assert not w.scratch.exists()
+        left = worker_event(d, "worker.left", w.name)
+        assert (left["reason"], left["source"], left["pid"]) == ("left", None, w.proc.pid)
+    assert sorted(worker_event(d, "worker.left", w.name)["workers"]
+                  for w in workers) == [0, 1]
     assert d.stop() == 0
 
 
@@ -340,6 +366,8 @@ def test_silent_remote_worker_loses_its_job(daemon):
         assert t == "transcript.done", ev
         log = d.read_log()
         assert "plugin slow: worker frozen stopped answering; trying once more" in log
+        left = worker_event(d, "worker.left", "frozen")
+        assert (left["reason"], left["source"]) == ("silent", "s.txt")
         assert given(d, "s.txt", "spare", 2)
         # The frozen one wakes up, finishes, and its late result is dropped.
         frozen.proc.send_signal(signal.SIGCONT)
@@ -370,6 +398,9 @@ def test_reload_restarts_workers_on_the_new_chain(daemon):
     doc = json.loads((d.outbox / "two.json").read_text())
     assert not doc.get("stats"), doc.get("stats")
     assert "worker local-0: restarting" in d.read_log()
+    for w in ("local-0", "local-1"):
+        assert worker_event(d, "worker.left", w)["reason"] == "reconfigured"
+        worker_event(d, "worker.joined", w, 2)
     assert d.stop() == 0
 
 
