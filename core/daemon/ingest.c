@@ -22,9 +22,7 @@
 
 #define TMP_PREFIX ".submit-"
 #define MAX_BUSY 8          /* writes in flight before requests wait */
-#define MAX_FRAMES 5        /* routing id, delimiter, SUBMIT, name, bytes */
 #define MAX_COPIES 99       /* "name (99).txt" is the last one tried */
-#define USAGE "expected [\"SUBMIT\", name, bytes]"
 
 typedef struct submit {
     uv_work_t work;
@@ -225,7 +223,7 @@ static void after_write(uv_work_t *w, int status)
 
 /* ---- requests ---------------------------------------------------------------- */
 
-/* Receives one whole message, keeping its first MAX_FRAMES frames in f.
+/* Receives one whole message, keeping its first INGEST_MAX_FRAMES frames in f.
  * Returns the number of frames it had, or -1. */
 static int recv_frames(void *sock, zmq_msg_t *f)
 {
@@ -238,7 +236,7 @@ static int recv_frames(void *sock, zmq_msg_t *f)
             break;
         }
         more = zmq_msg_more(&m);
-        if (n < MAX_FRAMES) {
+        if (n < INGEST_MAX_FRAMES) {
             zmq_msg_init(&f[n]);
             zmq_msg_move(&f[n], &m);
         }
@@ -248,56 +246,35 @@ static int recv_frames(void *sock, zmq_msg_t *f)
     return n > 0 ? n : -1;
 }
 
-static bool frame_is(zmq_msg_t *m, const char *s)
+static void handle(ingest *in, zmq_msg_t *m, int n)
 {
-    return zmq_msg_size(m) == strlen(s) && memcmp(zmq_msg_data(m), s, strlen(s)) == 0;
-}
-
-/* Checks a request; NULL if it is good, else the error to send back. */
-static const char *check(const ingest *in, zmq_msg_t *f, int n, int first,
-                         char *why, size_t whylen)
-{
-    if (n - first != 3 || !frame_is(&f[first], "SUBMIT"))
-        return USAGE;
-    const char *bad = ingest_check_name(zmq_msg_data(&f[first + 1]),
-                                        zmq_msg_size(&f[first + 1]));
-    if (bad != NULL)
-        return bad;
-    size_t size = zmq_msg_size(&f[first + 2]);
-    if (in->max_size > 0 && size > (size_t)in->max_size) {
-        snprintf(why, whylen, "file is %zu bytes, more than max_file_size (%lld)",
-                 size, in->max_size);
-        return why;
-    }
-    return NULL;
-}
-
-static void handle(ingest *in, zmq_msg_t *f, int n)
-{
-    bool delimited = n > 2 && zmq_msg_size(&f[1]) == 0;
-    int first = delimited ? 2 : 1;
+    ingest_frame f[INGEST_MAX_FRAMES];
+    for (int i = 0; i < n && i < INGEST_MAX_FRAMES; i++)
+        f[i] = (ingest_frame){ zmq_msg_data(&m[i]), zmq_msg_size(&m[i]) };
+    ingest_request r;
     char why[128];
-    const char *bad = check(in, f, n, first, why, sizeof(why));
+    const char *bad = ingest_check_request(f, (size_t)n, in->max_size, &r, why,
+                                           sizeof(why));
     submit *s = bad ? NULL : calloc(1, sizeof(*s));
 
     if (s == NULL) {
         log_msg(LOG_NOTICE, "bus: refused a submit request: %s",
                 bad ? bad : "out of memory");
-        reply_error(in, &f[0], delimited, bad ? bad : "out of memory");
+        reply_error(in, &m[0], r.delimited, bad ? bad : "out of memory");
     } else {
         s->in = in;
-        s->delimited = delimited;
+        s->delimited = r.delimited;
         s->work.data = s;
-        memcpy(s->name, zmq_msg_data(&f[first + 1]), zmq_msg_size(&f[first + 1]));
+        memcpy(s->name, r.name->data, r.name->len);
         zmq_msg_init(&s->identity);
-        zmq_msg_move(&s->identity, &f[0]);
+        zmq_msg_move(&s->identity, &m[0]);
         zmq_msg_init(&s->body);
-        zmq_msg_move(&s->body, &f[first + 2]);
+        zmq_msg_move(&s->body, &m[r.body - f]);
         in->busy++;
         uv_queue_work(in->loop, &s->work, write_file, after_write);
     }
-    for (int i = 0; i < n && i < MAX_FRAMES; i++)
-        zmq_msg_close(&f[i]);
+    for (int i = 0; i < n && i < INGEST_MAX_FRAMES; i++)
+        zmq_msg_close(&m[i]);
 }
 
 /* One request; pauses while MAX_BUSY writes are in flight. */
@@ -306,7 +283,7 @@ static int on_readable(zwatch *w)
     ingest *in = w->data;
     if (in->busy >= MAX_BUSY)
         return -1;
-    zmq_msg_t f[MAX_FRAMES];
+    zmq_msg_t f[INGEST_MAX_FRAMES];
     int n = recv_frames(in->sock, f);
     if (n < 0)
         return -1;

@@ -16,6 +16,7 @@
 
 #include "zwatch.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -48,5 +49,27 @@ void ingest_close(ingest *in);
 
 /* NULL if name may be used for a submitted file, else why not. */
 const char *ingest_check_name(const char *name, size_t len);
+
+/* Frames kept of a request: routing id, delimiter, SUBMIT, name, bytes. */
+#define INGEST_MAX_FRAMES 5
+
+typedef struct ingest_frame {
+    const void *data;
+    size_t len;
+} ingest_frame;
+
+/* Where the parts of a good request are. */
+typedef struct ingest_request {
+    bool delimited;         /* a REQ socket's empty frame: echoed back */
+    const ingest_frame *name, *body;
+} ingest_request;
+
+/*
+ * Checks a request of n frames, the routing id first (f holds the first
+ * INGEST_MAX_FRAMES of them; n may be more).  NULL with r filled if it is
+ * to be taken, else the error to send back (a constant, or why).
+ */
+const char *ingest_check_request(const ingest_frame *f, size_t n, long long max_size,
+                                 ingest_request *r, char *why, size_t whylen);
 
 #endif

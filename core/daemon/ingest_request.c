@@ -1,12 +1,17 @@
 /*
- * ingest_name.c - which file names a submit may give.  Apart from the
- * socket, so that the rule can be fuzzed on its own: the name is the one
- * thing a remote client says that becomes a path.
+ * ingest_request.c - which submit requests are taken, and which file names
+ * they may give.  Apart from the socket, so that both can be fuzzed: the
+ * frames are what a remote client sends, and the name is the one thing it
+ * says that becomes a path.
  */
 #include "ingest.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <transcriptd/text.h>
+
+#define USAGE "expected [\"SUBMIT\", name, bytes]"
 
 const char *ingest_check_name(const char *name, size_t len)
 {
@@ -27,5 +32,32 @@ const char *ingest_check_name(const char *name, size_t len)
     }
     if (name[0] == '.')
         return "name starts with '.'";
+    return NULL;
+}
+
+static bool frame_is(const ingest_frame *f, const char *s)
+{
+    return f->len == strlen(s) && memcmp(f->data, s, f->len) == 0;
+}
+
+const char *ingest_check_request(const ingest_frame *f, size_t n, long long max_size,
+                                 ingest_request *r, char *why, size_t whylen)
+{
+    /* [id, "", SUBMIT, name, bytes] from a REQ socket, [id, SUBMIT, ...]
+     * from a DEALER. */
+    r->delimited = n > 2 && f[1].len == 0;
+    size_t first = r->delimited ? 2 : 1;
+    if (n != first + 3 || !frame_is(&f[first], "SUBMIT"))
+        return USAGE;
+    r->name = &f[first + 1];
+    r->body = &f[first + 2];
+    const char *bad = ingest_check_name(r->name->data, r->name->len);
+    if (bad != NULL)
+        return bad;
+    if (max_size > 0 && r->body->len > (size_t)max_size) {
+        snprintf(why, whylen, "file is %zu bytes, more than max_file_size (%lld)",
+                 r->body->len, max_size);
+        return why;
+    }
     return NULL;
 }

@@ -2,7 +2,7 @@
 # Builds the core's libFuzzer targets with clang (ASan + UBSan) and runs
 # each for SECONDS (default 60), one after the other.
 #
-#   tests/fuzz-core/run.sh [SECONDS] [TARGET...]     TARGET: decode config doc_json journal ingest_name
+#   tests/fuzz-core/run.sh [SECONDS] [TARGET...]     TARGET: decode config doc_json journal ingest_name ingest_request
 #
 # The growing corpus is kept in build-fuzz-core/fuzz-core/corpus/<target>,
 # seeded from tests/fuzz-core/corpus/<target>.  A crash stops the run and
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-decode config doc_json journal ingest_name}
+TARGETS=${*:-decode config doc_json journal ingest_name ingest_request}
 BUILD=${TD_FUZZ_BUILD:-build-fuzz-core}
 
 CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DTD_FUZZ=ON -DTD_TESTS=OFF >/dev/null
