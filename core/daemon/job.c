@@ -405,9 +405,19 @@ static void job_failed(job *j, chain_failure *f, const char *id)
     free(moved);
 }
 
+/* Tells the loop which plugin the job is in (see job.h). */
+static bool note_stage(void *ctx, const stage *s, td_doc *doc)
+{
+    (void)doc;
+    atomic_store_explicit(&((job *)ctx)->running, s->p->name, memory_order_relaxed);
+    return true;
+}
+
 void job_run(job *j)
 {
     uint64_t started = td__monotonic_ns();
+    const chain_watch watch = { note_stage, NULL, j };
+    atomic_store_explicit(&j->started_ns, started, memory_order_relaxed);
     double t0 = now_ms();
     chain_failure f = { "core", "read", "" };
     td_error err = { "" };
@@ -435,8 +445,9 @@ void job_run(job *j)
         f = (chain_failure){ "core", "export", "out of memory" };
         goto failed;
     }
-    if (chain_run(j->chain, doc, NULL, &f) != 0)
+    if (chain_run(j->chain, doc, &watch, &f) != 0)
         goto failed;
+    atomic_store_explicit(&j->running, NULL, memory_order_relaxed);
     outputs = json_object();
     if (td__doc_commit_outputs(doc, outputs, &err) != 0) {
         f = (chain_failure){ "core", "commit", "" };

@@ -10,6 +10,7 @@
 #include "pool.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 /* Where a job's files go.  done and failed are NULL for `process`. */
 typedef struct job_env {
@@ -34,6 +35,11 @@ typedef struct job {
 
     bool ok;
     json_t *event;          /* payload of transcript.done or .failed */
+
+    /* Where it is, for the loop to see a plugin overrun job_timeout. */
+    _Atomic uint64_t started_ns;        /* 0 until it runs */
+    _Atomic(const char *) running;      /* the plugin in it, or NULL */
+    bool overrun_told;                  /* loop thread */
 } job;
 
 job *job_new(const char *name, const char *path, chain *ch,

@@ -1,6 +1,7 @@
 """Bounded resources: the time and memory one document may take, and a
 bounded queue that loses nothing, even after an inotify overflow."""
 import os
+import re
 import signal
 import time
 
@@ -39,11 +40,17 @@ def test_a_plugin_that_checks_stops_at_the_deadline(daemon):
 
 
 def test_a_plugin_that_never_checks_fails_when_it_returns(daemon):
-    d = slow_daemon(daemon, ms=2500, cooperate=False).start()
+    d = slow_daemon(daemon, ms=3500, cooperate=False).start()
     t0 = time.monotonic()
     d.drop("stubborn.txt", CAPTIONS)
     check_timed_out(d, "stubborn.txt")
-    assert time.monotonic() - t0 >= 2.4        # cooperative: it ran to its end
+    assert time.monotonic() - t0 >= 3.4        # cooperative: it ran to its end
+    # Meanwhile the log said which plugin held the thread, once.
+    log = d.read_log()
+    assert log.count("past job_timeout") == 1, log
+    assert re.search(r"stubborn\.txt: plugin slow: still running [12]\.\d s after the start, "
+                     r"past job_timeout \(1 s\): the plugin does not check "
+                     r"td_doc_expired\(\)", log), log
     assert d.stop() == 0
 
 
