@@ -42,6 +42,8 @@ typedef struct line {
     long pause;             /* estimated silence after it (compact_words) */
     int speaker;
     bool barrier;           /* an event or heading, kept as it is */
+    bool tight;             /* its words one space apart: copied as one run */
+    bool has_i;             /* a word of it is WORD_I */
     size_t seg;             /* its segment */
     size_t first, n;        /* its words still kept */
 } line;
@@ -94,12 +96,33 @@ void merge_repeats(work *wk);
 void compact_words(work *wk);
 /* Whether enough lines hold a sentence end. */
 bool punctuated(const work *wk);
-/* The word without trailing punctuation, in bytes. */
-size_t core_len(const word *w);
 /* Whether the word ends a sentence: . ? ! but not "Dr." or "...". */
 bool ends_sentence(const word *w);
-/* The word's flags with NONFINAL and STARTER, looked up on first use. */
-uint8_t word_flags(const work *wk, word *w);
+
+static inline bool is_trailing_punct(char c)
+{
+    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
+}
+
+/* The word without trailing punctuation, in bytes. */
+static inline size_t core_len(const word *w)
+{
+    size_t n = w->len;
+    while (n > 1 && is_trailing_punct(w->p[n - 1]))
+        n--;
+    return n;
+}
+
+/*
+ * The word's flags with NONFINAL and STARTER, looked up the first time
+ * they are asked for: most words are never a candidate for a break.
+ */
+static inline uint8_t word_flags(const work *wk, word *w)
+{
+    if (!(w->flags & WORD_LOOKED_UP))
+        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, core_len(w));
+    return w->flags;
+}
 
 /* ---- units.c ---- */
 

@@ -45,20 +45,6 @@ static size_t word_end(const char *s, size_t i, size_t len)
     return i;
 }
 
-static bool is_trailing_punct(char c)
-{
-    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
-}
-
-/* The word without trailing punctuation. */
-size_t core_len(const word *w)
-{
-    size_t n = w->len;
-    while (n > 1 && is_trailing_punct(w->p[n - 1]))
-        n--;
-    return n;
-}
-
 static bool same_word(const word *a, const word *b)
 {
     size_t n = core_len(a);
@@ -103,23 +89,29 @@ bool ends_sentence(const word *w)
     return true;
 }
 
+static bool is_i_word(const char *p, size_t n)
+{
+    if (p[0] != 'i' || (n > 1 && p[1] != '\'' && (unsigned char)p[1] != 0xE2))
+        return false;
+    static const char *const forms[] = { "i", "i'm", "i've", "i'd", "i'll",
+                                         "i\u2019m", "i\u2019ve", "i\u2019d", "i\u2019ll", NULL };
+    for (size_t i = 0; forms[i]; i++)
+        if (strlen(forms[i]) == n && memcmp(forms[i], p, n) == 0)
+            return true;
+    return false;
+}
+
 static word make_word(const char *p, size_t len, size_t at_line)
 {
     word w = { p, (uint32_t)len, (uint32_t)at_line, 0 };
-    if (ends_sentence(&w))
+    unsigned char last = (unsigned char)p[len - 1];
+    /* Most words end with a letter: no sentence end, and "i" is alone. */
+    bool letter = (unsigned)((last | 0x20) - 'a') < 26;
+    if (!letter && ends_sentence(&w))
         w.flags |= WORD_ENDS;
+    if (p[0] == 'i' && is_i_word(p, core_len(&w)))
+        w.flags |= WORD_I;
     return w;
-}
-
-/*
- * The word's flags with NONFINAL and STARTER, looked up the first time
- * they are asked for: most words are never a candidate for a break.
- */
-uint8_t word_flags(const work *wk, word *w)
-{
-    if (!(w->flags & WORD_LOOKED_UP))
-        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, core_len(w));
-    return w->flags;
 }
 
 void add_line(work *wk, const td_doc *doc, size_t seg)
@@ -131,8 +123,8 @@ void add_line(work *wk, const td_doc *doc, size_t seg)
     line *ln = &wk->l[wk->nl];
     *ln = (line){ .start = td_segment_start(s), .end = td_segment_end(s),
                   .pause = NO_PAUSE, .speaker = td_segment_speaker(s),
-                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .seg = seg,
-                  .first = wk->nw };
+                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .tight = true,
+                  .seg = seg, .first = wk->nw };
     size_t len;
     const char *t = td_segment_text(s, &len);
     for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
@@ -142,8 +134,13 @@ void add_line(work *wk, const td_doc *doc, size_t seg)
         if (j == i)
             break;
         wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
-        if (wk->rc == 0)
-            wk->w[wk->nw++] = make_word(t + i, j - i, wk->nl);
+        if (wk->rc != 0)
+            break;
+        if (wk->nw > ln->first && t + i != wk->w[wk->nw - 1].p + wk->w[wk->nw - 1].len + 1)
+            ln->tight = false;
+        word *w = &wk->w[wk->nw++];
+        *w = make_word(t + i, j - i, wk->nl);
+        ln->has_i |= (w->flags & WORD_I) != 0;
         i = j;
     }
     ln->n = wk->nw - ln->first;
