@@ -98,6 +98,56 @@ static size_t plain_ascii_prefix(const char *s, size_t len)
     return i;
 }
 
+/* The length of the white space td_text_squeeze() collapses at s, or 0. */
+static size_t space_len(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r') ? 1 : 0;
+    int32_t cp;
+    int n = td_utf8_decode(s, len, &cp);
+    return n > 0 && unicode_space(cp) ? (size_t)n : 0;
+}
+
+/*
+ * td_text_squeeze(), with runs of plain ASCII (see plain_ascii_prefix())
+ * moved in one piece: what it writes is the same.  A run is moved only
+ * where the text written so far ends with a character that is no space
+ * and no space is pending, and it stops after one: so it never starts or
+ * ends the text with a space, nor meets another space at either end.
+ */
+static size_t squeeze(char *s, size_t len)
+{
+    size_t r = 0, w = 0;
+    bool pending = false;
+    while (r < len) {
+        if (!pending && (w > 0 || s[r] != ' ')) {
+            size_t plain = plain_ascii_prefix(s + r, len - r);
+            while (plain > 0 && s[r + plain - 1] == ' ')
+                plain--;
+            memmove(s + w, s + r, plain);
+            w += plain;
+            r += plain;
+            if (r == len)
+                break;
+        }
+        size_t n = space_len(s + r, len - r);
+        if (n > 0) {
+            pending = w > 0;
+            r += n;
+            continue;
+        }
+        if (pending) {
+            s[w++] = ' ';
+            pending = false;
+        }
+        s[w++] = s[r++];
+    }
+    if (w < len)
+        s[w] = '\0';
+    return w;
+}
+
 /*
  * Whether text needs neither NFC nor white space work: the common case,
  * checked in one pass so that clean segments cost no copy.
@@ -306,7 +356,7 @@ static int clean_text(quote_style style, const char *text, size_t len,
     } else if (nfc(text, len, buf, c, err) != 0) {
         return -1;
     }
-    size_t squeezed = clean ? len : td_text_squeeze(buf->data, buf->len);
+    size_t squeezed = clean ? len : squeeze(buf->data, buf->len);
     c->spaces += squeezed != buf->len;
     buf->len = squeezed;
     if (style != QUOTES_KEEP && squeezed > 0) {

@@ -205,6 +205,38 @@ static void nfc_pieces_random(void **state)
     check_against_utf8proc(texts, lens, TEXTS);
 }
 
+/*
+ * Long random texts of mostly plain words, with the white space
+ * normalize collapses here and there: the runs of plain text it moves in
+ * one piece must give what td_text_squeeze() gives.
+ */
+static void squeeze_plain_runs_random(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "word", "a", "longerword", " ", " ", " ", "  ", "\n", "\n\n", "\t", " \r\n",
+        "\u00A0", "\u2003", "\u3000", "\u00E9", "e\u0301", "x", ".", ",",
+    };
+    enum { TEXTS = 200, MAX = 400 };
+    static char bufs[TEXTS][MAX + 16];
+    const char *texts[TEXTS];
+    size_t lens[TEXTS];
+    uint32_t seed = 777;
+    for (size_t i = 0; i < TEXTS; i++) {
+        size_t len = 0, parts_n = sizeof(parts) / sizeof(parts[0]);
+        while (len < MAX) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % parts_n];
+            memcpy(bufs[i] + len, p, strlen(p));
+            len += strlen(p);
+        }
+        bufs[i][len++] = 'z';
+        texts[i] = bufs[i];
+        lens[i] = len;
+    }
+    check_against_utf8proc(texts, lens, TEXTS);
+}
+
 static td_doc *quotes_doc(void)
 {
     size_t len;
@@ -275,6 +307,7 @@ int main(void)
         cmocka_unit_test(nfc_pieces_tricky),
         cmocka_unit_test(nfc_pieces_every_code_point),
         cmocka_unit_test(nfc_pieces_random),
+        cmocka_unit_test(squeeze_plain_runs_random),
         cmocka_unit_test(quotes_kept_by_default),
         cmocka_unit_test(quotes_straight),
         cmocka_unit_test(quotes_typographic),
