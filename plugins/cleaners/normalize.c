@@ -72,19 +72,34 @@ static bool unicode_space(int32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+/* The n < 8 bytes at s, then plain letters. */
+static uint64_t load_tail(const char *s, size_t n)
+{
+    char b[8] = { 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x' };
+    for (size_t i = 0; i < n; i++)
+        b[i] = s[i];
+    uint64_t x;
+    memcpy(&x, b, 8);
+    return x;
+}
+
 /*
  * How many leading bytes of s are plain ASCII (no control, no byte of a
- * longer character, no two spaces in a row), eight at a time: most text
- * is, and this is the hot path of every document.
+ * longer character, no two spaces in a row), eight at a time (the last
+ * few padded with letters): most text is, and this is the hot path of
+ * every document.
  */
 static size_t plain_ascii_prefix(const char *s, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
     bool space_before = false;
-    for (; i + 8 <= len; i += 8) {
+    for (; i < len; i += 8) {
         uint64_t x;
-        memcpy(&x, s + i, 8);
+        if (len - i >= 8)
+            memcpy(&x, s + i, 8);
+        else
+            x = load_tail(s + i, len - i);
         /* A byte >= 0x80, or one below 0x20 (its subtraction borrows). */
         if ((x | (x - ones * 0x20)) & highs)
             break;
@@ -95,7 +110,7 @@ static size_t plain_ascii_prefix(const char *s, size_t len)
             break;
         space_before = (zero >> 56) != 0;
     }
-    return i;
+    return i < len ? i : len;
 }
 
 /* The length of the white space td_text_squeeze() collapses at s, or 0. */
@@ -157,6 +172,8 @@ static bool already_clean(const char *s, size_t len)
     if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
         return false;
     size_t plain = plain_ascii_prefix(s, len);
+    if (plain == len)
+        return true;
     /* From the prefix's last byte on: two spaces may straddle its end. */
     for (size_t i = plain > 0 ? plain - 1 : 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
