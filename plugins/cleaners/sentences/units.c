@@ -76,10 +76,10 @@ static void end_with_period(work *wk)
     td_buf *b = &wk->text;
     while (b->len > 0 && strchr(",;:- ", b->data[b->len - 1]) != NULL)
         b->data[--b->len] = '\0';
-    word last = { b->data, (uint32_t)b->len, 0 };
+    word last = { .p = b->data, .len = (uint32_t)b->len };
     const char *sp = memrchr(b->data, ' ', b->len);
     if (sp != NULL)
-        last = (word){ sp + 1, (uint32_t)(b->len - (size_t)(sp + 1 - b->data)), 0 };
+        last = (word){ .p = sp + 1, .len = (uint32_t)(b->len - (size_t)(sp + 1 - b->data)) };
     if (b->len == 0 || ends_sentence(&last) || b->data[b->len - 1] == '.')
         return;
     wk->rc |= td_buf_putc(b, '.');

@@ -70,8 +70,8 @@ static uint64_t space_bits(const char *s, size_t n)
 
 static bool same_word(const word *a, const word *b)
 {
-    size_t n = core_len(a);
-    if (n != core_len(b))
+    size_t n = a->core;
+    if (n != b->core)
         return false;
     for (size_t i = 0; i < n; i++)
         if (lower(a->p[i]) != lower(b->p[i]))
@@ -126,13 +126,15 @@ static bool is_i_word(const char *p, size_t n)
 
 static word make_word(const char *p, size_t len, size_t at_line)
 {
-    word w = { p, (uint32_t)len, (uint32_t)at_line, 0 };
+    word w = { .p = p, .len = (uint32_t)len, .core = (uint32_t)len, .line = (uint32_t)at_line };
     unsigned char last = (unsigned char)p[len - 1];
-    /* Most words end with a letter: no sentence end, and "i" is alone. */
-    bool letter = (unsigned)((last | 0x20) - 'a') < 26;
-    if (!letter && ends_sentence(&w))
-        w.flags |= WORD_ENDS;
-    if (p[0] == 'i' && is_i_word(p, core_len(&w)))
+    /* Most words end with a letter: no punctuation, no sentence end. */
+    if ((unsigned)((last | 0x20) - 'a') >= 26) {
+        w.core = (uint32_t)core_len(&w);
+        if (ends_sentence(&w))
+            w.flags |= WORD_ENDS;
+    }
+    if (p[0] == 'i' && is_i_word(p, w.core))
         w.flags |= WORD_I;
     return w;
 }
@@ -145,6 +147,8 @@ static inline void add_word(work *wk, line *ln, const char *t, size_t i, size_t 
     word *w = &wk->w[wk->nw++];
     *w = make_word(t + i, j - i, wk->nl);
     ln->has_i |= (w->flags & WORD_I) != 0;
+    if (w->flags & WORD_ENDS)
+        ln->last_end = wk->nw - 1;
 }
 
 /*
@@ -191,7 +195,7 @@ void add_line(work *wk, const td_doc *doc, size_t seg)
     *ln = (line){ .start = td_segment_start(s), .end = td_segment_end(s),
                   .pause = NO_PAUSE, .speaker = td_segment_speaker(s),
                   .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .tight = true,
-                  .seg = seg, .first = wk->nw };
+                  .seg = seg, .first = wk->nw, .last_end = SIZE_MAX };
     size_t len;
     const char *t = td_segment_text(s, &len);
     if (!ln->barrier)
@@ -289,11 +293,8 @@ bool punctuated(const work *wk)
         if (ln->barrier || ln->n == 0)
             continue;
         lines++;
-        for (size_t j = 0; j < ln->n; j++)
-            if (wk->w[ln->first + j].flags & WORD_ENDS) {
-                ended++;
-                break;
-            }
+        /* Merges only drop the first words of a line. */
+        ended += ln->last_end != SIZE_MAX && ln->last_end >= ln->first;
     }
     return lines > 0 && (double)ended >= wk->c->punctuated_share * (double)lines;
 }
