@@ -511,6 +511,18 @@ static void capitalise(td_buf *b, size_t at)
         memcpy(b->data + at, enc, (size_t)n);
 }
 
+/* Where the token's last byte ends in the text. */
+static const char *word_end_of(const token *t)
+{
+    return t->trail + t->ntrail;
+}
+
+/* Whether the token's lead, core and trail follow each other in the text. */
+static bool whole(const token *t)
+{
+    return t->lead + t->nlead == t->core && t->core + t->ncore == t->trail;
+}
+
 /* Joins the kept tokens into sc->text, in one allocation. */
 static void write_tokens(scratch *sc)
 {
@@ -522,10 +534,28 @@ static void write_tokens(scratch *sc)
     if ((sc->rc = td_buf_reserve(b, total)) != 0)
         return;
     char *o = b->data;
-    for (size_t i = 0; i < sc->nout; i++) {
-        const token *t = &sc->out[i];
+    for (size_t i = 0; i < sc->nout;) {
         if (i > 0)
             *o++ = ' ';
+        /* Words as written, one space apart in the text: copied at once. */
+        const token *first = &sc->out[i];
+        size_t j = i + 1;
+        while (j < sc->nout && whole(&sc->out[j - 1]) && whole(&sc->out[j]) &&
+               sc->out[j].lead == word_end_of(&sc->out[j - 1]) + 1 &&
+               word_end_of(&sc->out[j - 1])[0] == ' ')
+            j++;
+        if (j > i + 1) {
+            size_t n = (size_t)(word_end_of(&sc->out[j - 1]) - first->lead);
+            memcpy(o, first->lead, n);
+            b->len = (size_t)(o - b->data) + n;
+            for (size_t k = i; k < j; k++)
+                if (sc->out[k].cap)
+                    capitalise(b, (size_t)(o - b->data) + (size_t)(sc->out[k].core - first->lead));
+            o += n;
+            i = j;
+            continue;
+        }
+        const token *t = first;
         memcpy(o, t->lead, t->nlead);
         o += t->nlead;
         memcpy(o, t->core, t->ncore);
@@ -536,6 +566,7 @@ static void write_tokens(scratch *sc)
         o += t->ncore;
         memcpy(o, t->trail, t->ntrail);
         o += t->ntrail;
+        i++;
     }
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
