@@ -58,6 +58,13 @@ static size_t best_break(const work *wk, const stream *s, size_t from, size_t to
 /* Capitalises the first letter of text from byte at; true if it changed. */
 static bool capitalise(td_buf *b, size_t at)
 {
+    unsigned char c = (unsigned char)b->data[at];
+    if (c < 0x80) {                     /* most units: no need to ask utf8proc */
+        if (c < 'a' || c > 'z')
+            return false;
+        b->data[at] = (char)(c - 'a' + 'A');
+        return true;
+    }
     int32_t cp;
     int n = td_utf8_decode(b->data + at, b->len - at, &cp);
     if (n <= 0)
@@ -74,6 +81,13 @@ static bool capitalise(td_buf *b, size_t at)
 static void end_with_period(work *wk)
 {
     td_buf *b = &wk->text;
+    unsigned char c = b->len > 0 ? (unsigned char)b->data[b->len - 1] : 0;
+    if ((unsigned)((c | 0x20) - 'a') < 26 || (c >= '0' && c <= '9')) {
+        /* Most units end with a word: nothing to strip, no sentence end. */
+        wk->rc |= td_buf_putc(b, '.');
+        wk->k.periods++;
+        return;
+    }
     while (b->len > 0 && strchr(",;:- ", b->data[b->len - 1]) != NULL)
         b->data[--b->len] = '\0';
     word last = { .p = b->data, .len = (uint32_t)b->len };
