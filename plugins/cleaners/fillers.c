@@ -15,6 +15,7 @@
 #include <transcriptd/transcriptd.h>
 
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,20 +212,30 @@ static inline char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
 }
 
+/* Bytes a word may start with that are not part of it, and bytes it may
+ * end with that may not be (0xA6 ends "…"): most words have neither. */
+static const bool LEAD_BYTE[256] = { ['('] = true, ['"'] = true, ['\''] = true };
+static const bool TRAIL_BYTE[256] = {
+    ['.'] = true, [','] = true, ['?'] = true, ['!'] = true, [';'] = true,
+    [':'] = true, ['-'] = true, [0xA6] = true,
+};
+
 /* Splits the word s[0..len) into lead, core and trail. */
 static token tokenize(const char *s, size_t len)
 {
     size_t lead = 0, end = len;
-    while (lead < len && (s[lead] == '(' || s[lead] == '"' || s[lead] == '\''))
-        lead++;
-    for (;;) {
-        if (end > lead + 1 && trail_char(s, end - 1))
-            end--;
-        else if (end >= lead + 4 && (unsigned char)s[end - 1] == 0xA6 &&
-                 memcmp(s + end - 3, "\u2026", 3) == 0)
-            end -= 3;
-        else
-            break;
+    if (LEAD_BYTE[(unsigned char)s[0]] || TRAIL_BYTE[(unsigned char)s[len - 1]]) {
+        while (lead < len && (s[lead] == '(' || s[lead] == '"' || s[lead] == '\''))
+            lead++;
+        for (;;) {
+            if (end > lead + 1 && trail_char(s, end - 1))
+                end--;
+            else if (end >= lead + 4 && (unsigned char)s[end - 1] == 0xA6 &&
+                     memcmp(s + end - 3, "\u2026", 3) == 0)
+                end -= 3;
+            else
+                break;
+        }
     }
     size_t n = end - lead;
     return (token){ s, s + lead, s + end, (uint16_t)lead, (uint16_t)(len - end),
@@ -233,24 +244,29 @@ static token tokenize(const char *s, size_t len)
 }
 
 /*
- * Where the word starting at i ends: the next space, or len.  Words are a
- * few bytes long, so eight are looked at at once rather than calling
- * memchr for each.
+ * Bit i set when s[i] is a space, for the n <= 64 bytes at s: eight bytes
+ * at a time, a space made a zero byte and the zero bytes' high bits
+ * gathered by a multiply.  Words then come from the bits without a branch
+ * per byte.
  */
-static size_t word_end(const char *s, size_t i, size_t len)
+static uint64_t space_bits(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        x ^= ones * ' ';                    /* a space becomes a zero byte */
-        uint64_t zero = (x - ones) & ~x & highs;
-        if (zero)
-            return i + (size_t)__builtin_ctzll(zero) / 8;
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t x = 0;
+        if (n - i >= 8) {
+            memcpy(&x, s + i, 8);
+            x = le64toh(x);
+        } else {
+            for (size_t k = 0; k < n - i; k++)
+                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        }
+        x ^= ones * ' ';
+        uint64_t zero = ~(((x & ~highs) + ~highs) | x) & highs;
+        bits |= ((zero >> 7) * 0x0102040810204080u) >> 56 << i;
     }
-    while (i < len && s[i] != ' ')
-        i++;
-    return i;
+    return bits;
 }
 
 static bool same_core(const token *a, const token *b)
@@ -349,11 +365,11 @@ static void drop_words(scratch *sc, const token *first, const token *last)
         sc->lead = *first;                          /* "Uh, yeah -> "Yeah */
 }
 
-/* Appends t to the words kept, with what a dropped word passed on. */
-static void keep(scratch *sc, const token *t)
+/* Keeps the word tokenized just past the end of out, with what a dropped
+ * word passed on. */
+static void keep(scratch *sc)
 {
     token *o = &sc->out[sc->nout++];
-    *o = *t;
     o->cap = sc->cap_next;
     if (sc->lead.nlead > 0 && o->nlead == 0) {
         o->lead = sc->lead.lead;
@@ -420,39 +436,66 @@ static void drop_repeat(const config *c, scratch *sc)
     }
 }
 
-/* One pass over the words of text: out holds the words kept. */
+/* Takes the word w[0..n) into the pass: dropped, kept, or collapsed. */
+static void take_word(const config *c, scratch *sc, const char *w, size_t n)
+{
+    /* Made where it is kept: most words are. */
+    token *t = &sc->out[sc->nout];
+    *t = tokenize(w, n);
+    if (is_filler(c, t)) {
+        drop_words(sc, t, t);
+        sc->k.fillers++;
+        return;
+    }
+    keep(sc);
+    if (c->ndiscourse > 0 && drop_discourse(c, sc, false))
+        return;
+    if (c->stutters)
+        drop_repeat(c, sc);
+}
+
+/*
+ * One pass over the words of text: out holds the words kept.  The starts
+ * and ends of words are the bits where a space follows a non-space or the
+ * other way round; they alternate, so each second one ends a word.
+ */
 static int clean_words(const config *c, scratch *sc, const char *text, size_t len)
 {
     sc->nout = 0;
     sc->cap_next = false;
     sc->lead.nlead = 0;
-    for (size_t i = 0; i < len;) {
-        while (i < len && text[i] == ' ')
-            i++;
-        size_t j = word_end(text, i, len);
-        if (j == i)
-            break;
-        if (sc->nout == sc->cap) {
-            size_t cap = sc->cap ? sc->cap * 2 : 128;
-            token *out = realloc(sc->out, cap * sizeof(*out));
-            if (out == NULL)
-                return -ENOMEM;
-            sc->out = out;
-            sc->cap = cap;
-        }
-        token t = tokenize(text + i, j - i);
-        i = j;
-        if (is_filler(c, &t)) {
-            drop_words(sc, &t, &t);
-            sc->k.fillers++;
-            continue;
-        }
-        keep(sc, &t);
-        if (c->ndiscourse > 0 && drop_discourse(c, sc, false))
-            continue;
-        if (c->stutters)
-            drop_repeat(c, sc);
+    if (len / 2 + 1 > sc->cap) {
+        size_t cap = sc->cap ? sc->cap : 128;
+        while (cap < len / 2 + 1)
+            cap *= 2;
+        token *out = realloc(sc->out, cap * sizeof(*out));
+        if (out == NULL)
+            return -ENOMEM;
+        sc->out = out;
+        sc->cap = cap;
     }
+    size_t start = SIZE_MAX;            /* of a word not ended yet */
+    uint64_t space_before = 1;
+    for (size_t base = 0; base < len; base += 64) {
+        size_t n = len - base < 64 ? len - base : 64;
+        uint64_t sp = space_bits(text + base, n);
+        if (n < 64)
+            sp |= ~(uint64_t)0 << n;    /* past the end: as good as a space */
+        uint64_t before = sp << 1 | space_before;
+        uint64_t edges = (~sp & before) | (sp & ~before);
+        space_before = sp >> 63;
+        for (; edges != 0; edges &= edges - 1) {
+            size_t at = base + (size_t)__builtin_ctzll(edges);
+            if (start == SIZE_MAX) {
+                start = at;
+            } else {
+                take_word(c, sc, text + start, at - start);
+                start = SIZE_MAX;
+            }
+        }
+    }
+    if (start != SIZE_MAX)
+        take_word(c, sc, text + start, len - start);
     if (c->ndiscourse > 0)
         drop_discourse(c, sc, true);
     return 0;
@@ -468,6 +511,18 @@ static void capitalise(td_buf *b, size_t at)
         memcpy(b->data + at, enc, (size_t)n);
 }
 
+/* Where the token's last byte ends in the text. */
+static const char *word_end_of(const token *t)
+{
+    return t->trail + t->ntrail;
+}
+
+/* Whether the token's lead, core and trail follow each other in the text. */
+static bool whole(const token *t)
+{
+    return t->lead + t->nlead == t->core && t->core + t->ncore == t->trail;
+}
+
 /* Joins the kept tokens into sc->text, in one allocation. */
 static void write_tokens(scratch *sc)
 {
@@ -479,10 +534,28 @@ static void write_tokens(scratch *sc)
     if ((sc->rc = td_buf_reserve(b, total)) != 0)
         return;
     char *o = b->data;
-    for (size_t i = 0; i < sc->nout; i++) {
-        const token *t = &sc->out[i];
+    for (size_t i = 0; i < sc->nout;) {
         if (i > 0)
             *o++ = ' ';
+        /* Words as written, one space apart in the text: copied at once. */
+        const token *first = &sc->out[i];
+        size_t j = i + 1;
+        while (j < sc->nout && whole(&sc->out[j - 1]) && whole(&sc->out[j]) &&
+               sc->out[j].lead == word_end_of(&sc->out[j - 1]) + 1 &&
+               word_end_of(&sc->out[j - 1])[0] == ' ')
+            j++;
+        if (j > i + 1) {
+            size_t n = (size_t)(word_end_of(&sc->out[j - 1]) - first->lead);
+            memcpy(o, first->lead, n);
+            b->len = (size_t)(o - b->data) + n;
+            for (size_t k = i; k < j; k++)
+                if (sc->out[k].cap)
+                    capitalise(b, (size_t)(o - b->data) + (size_t)(sc->out[k].core - first->lead));
+            o += n;
+            i = j;
+            continue;
+        }
+        const token *t = first;
         memcpy(o, t->lead, t->nlead);
         o += t->nlead;
         memcpy(o, t->core, t->ncore);
@@ -493,6 +566,7 @@ static void write_tokens(scratch *sc)
         o += t->ncore;
         memcpy(o, t->trail, t->ntrail);
         o += t->ntrail;
+        i++;
     }
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';

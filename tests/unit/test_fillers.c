@@ -42,6 +42,34 @@ static void defaults(void **state)
     td_doc_free(doc);
 }
 
+/*
+ * Spaces doubled (fillers may run before normalize) and a segment longer
+ * than the 64 bytes words are found in at a time, with a stutter across
+ * that border: the words come out one space apart.
+ */
+static void words_found_whatever_the_spacing(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *doc = th_doc("spacing", "x");
+    td_doc_add_segment(doc, 0, 1000, TD_NO_SPEAKER, TD_SEG_SPEECH,
+                       "  I  I think,  uh,  we   should check it out check it out  ", TD_NTS);
+    /* "the the" at bytes 60 to 66 */
+    td_doc_add_segment(doc, 1000, 2000, TD_NO_SPEAKER, TD_SEG_SPEECH,
+                       "We walked for a long while and then we finally came to see the the "
+                       "river. Um, so nice.", TD_NTS);
+    td_doc_add_segment(doc, 2000, 3000, TD_NO_SPEAKER, TD_SEG_SPEECH, "   ", TD_NTS);
+    assert_int_equal(th_run(td_plugin_entry(), doc, NULL, &err), 0);
+    assert_int_equal(td_doc_segment_count(doc), 3);
+    assert_string_equal(th_seg_text(doc, 0), "I think we should check it out");
+    assert_string_equal(th_seg_text(doc, 1), "We walked for a long while and then we finally "
+                        "came to see the river. So nice.");
+    assert_string_equal(th_seg_text(doc, 2), "   ");
+    assert_int_equal(tp_change(doc, "fillers", "fillers"), 2);
+    assert_int_equal(tp_change(doc, "fillers", "stutters"), 3);
+    td_doc_free(doc);
+}
+
 static void discourse_markers_on_request(void **state)
 {
     (void)state;
@@ -113,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),
         cmocka_unit_test(discourse_markers_on_request),
+        cmocka_unit_test(words_found_whatever_the_spacing),
         cmocka_unit_test(configured_list_no_stutters),
         cmocka_unit_test(seed_003_captions),
     };

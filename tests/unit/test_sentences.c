@@ -153,6 +153,49 @@ static void events_stay_between_units(void **state)
     td_doc_free(doc);
 }
 
+/*
+ * Caption lines as a cleaner before normalize may leave them: spaces
+ * doubled, leading and trailing, and lines longer than the 64 bytes the
+ * words are found in at a time.  The units are the words joined by one
+ * space, as with tidy lines.
+ */
+static td_doc *spacing_doc(bool tidy)
+{
+    static const char *const lines[][2] = {
+        { "  so  i   think we should ", "so i think we should" },
+        { "start  the  oven", "start the oven" },
+        { "and so then the whole team went to the office early in the morning to ch"
+          "eck  the   bread  ", "and so then the whole team went to the office early in the "
+          "morning to check the bread" },
+        { "i'm done", "i'm done" },
+    };
+    td_doc *doc = th_doc("spacing", "x");
+    td_doc_set_format(doc, "captions");
+    for (size_t i = 0; i < 4; i++)
+        td_doc_add_segment(doc, (td_ms)i * 3000, (td_ms)(i + 1) * 3000, TD_NO_SPEAKER,
+                           TD_SEG_SPEECH, lines[i][tidy], TD_NTS);
+    return doc;
+}
+
+static void words_found_whatever_the_spacing(void **state)
+{
+    (void)state;
+    td_error err;
+    td_doc *messy = spacing_doc(false), *tidy = spacing_doc(true);
+    assert_int_equal(th_run(td_plugin_entry(), messy, NULL, &err), 0);
+    assert_int_equal(th_run(td_plugin_entry(), tidy, NULL, &err), 0);
+    const expect want[] = {
+        { "So I think we should.", 0, 3000 },
+        { "Start the oven and so then the whole team went to the office early in the "
+          "morning to check the bread I'm done.", 3000, 12000 },
+    };
+    check(messy, want, 2);
+    check(tidy, want, 2);
+    assert_int_equal(tp_change(messy, "sentences", "capitals"), 4);
+    td_doc_free(messy);
+    td_doc_free(tidy);
+}
+
 /* Every unit of a seed reads as a sentence: capital, end mark, no repeats. */
 static void check_seed(const char *prefix, const char *mode, const char *first)
 {
@@ -222,6 +265,7 @@ int main(void)
         cmocka_unit_test(max_words_cuts_long_runs),
         cmocka_unit_test(leaves_turns_alone),
         cmocka_unit_test(events_stay_between_units),
+        cmocka_unit_test(words_found_whatever_the_spacing),
         cmocka_unit_test(seed_002_units),
         cmocka_unit_test(seed_003_sentences),
         cmocka_unit_test(seed_004_units),

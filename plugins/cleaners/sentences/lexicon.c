@@ -42,40 +42,6 @@ bool wordlist_has(const wordlist *l, const char *w, size_t len)
     return false;
 }
 
-/* The key of a word of at most LEX_WORD bytes, in lower case. */
-static lex_key lex_key_of(const char *w, size_t len)
-{
-    lex_key k = { 0, 0 };
-    for (size_t i = 0; i < len && i < 8; i++)
-        k.lo |= (uint64_t)(unsigned char)lower(w[i]) << (8 * i);
-    for (size_t i = 8; i < len; i++)
-        k.hi |= (uint64_t)(unsigned char)lower(w[i]) << (8 * (i - 8));
-    return k;
-}
-
-static lex_slot *lexicon_slot(const lexicon *lx, lex_key k)
-{
-    uint64_t h = (k.lo ^ (k.hi * 0x9E3779B97F4A7C15u)) * 0xFF51AFD7ED558CCDu;
-    for (size_t i = (size_t)(h >> 40) & lx->mask;; i = (i + 1) & lx->mask) {
-        lex_slot *e = &lx->slot[i];
-        if ((e->key.lo == k.lo && e->key.hi == k.hi) || (e->key.lo | e->key.hi) == 0)
-            return e;
-    }
-}
-
-static uint32_t initial_bit(char c)
-{
-    c = lower(c);
-    return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
-}
-
-uint8_t lexicon_flags(const lexicon *lx, const char *w, size_t len)
-{
-    if (len == 0 || len > lx->longest || !(lx->initials[len] & initial_bit(w[0])))
-        return 0;
-    return lexicon_slot(lx, lex_key_of(w, len))->flags;
-}
-
 /* Adds the words of a list option with flag; -1 with err set on failure. */
 static int lexicon_add(lexicon *lx, const wordlist *l, uint8_t flag, const char *option,
                        td_error *err)

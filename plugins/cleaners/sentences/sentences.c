@@ -191,8 +191,8 @@ static int run(void *state, td_doc *doc, td_error *err)
     bool punct = false;
     if (wk.rc == 0) {
         merge_repeats(&wk);
-        compact_words(&wk);
         punct = punctuated(&wk);
+        compact_words(&wk);
         rebuild(&wk, doc, punct);
     }
     if (wk.rc == 0)

@@ -30,6 +30,7 @@ typedef struct config {
 typedef struct word {
     const char *p;          /* in the segment's text (the document's arena) */
     uint32_t len;
+    uint32_t core;          /* len without trailing punctuation (core_len) */
     uint32_t line;
     uint8_t flags;          /* WORD_* */
 } word;
@@ -42,8 +43,11 @@ typedef struct line {
     long pause;             /* estimated silence after it (compact_words) */
     int speaker;
     bool barrier;           /* an event or heading, kept as it is */
+    bool tight;             /* its words one space apart: copied as one run */
+    bool has_i;             /* a word of it is WORD_I */
     size_t seg;             /* its segment */
     size_t first, n;        /* its words still kept */
+    size_t last_end;        /* its last word with WORD_ENDS, or SIZE_MAX */
 } line;
 
 typedef struct counts {
@@ -90,16 +94,37 @@ typedef struct stream {
 void add_line(work *wk, const td_doc *doc, size_t seg);
 /* Merges lines shown again; counts them in wk->k. */
 void merge_repeats(work *wk);
+/* Whether enough lines hold a sentence end (before compact_words). */
+bool punctuated(const work *wk);
 /* Drops merged words and estimates each line's pause. */
 void compact_words(work *wk);
-/* Whether enough lines hold a sentence end. */
-bool punctuated(const work *wk);
-/* The word without trailing punctuation, in bytes. */
-size_t core_len(const word *w);
 /* Whether the word ends a sentence: . ? ! but not "Dr." or "...". */
 bool ends_sentence(const word *w);
-/* The word's flags with NONFINAL and STARTER, looked up on first use. */
-uint8_t word_flags(const work *wk, word *w);
+
+static inline bool is_trailing_punct(char c)
+{
+    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
+}
+
+/* The word without trailing punctuation, in bytes (word.core). */
+static inline size_t core_len(const word *w)
+{
+    size_t n = w->len;
+    while (n > 1 && is_trailing_punct(w->p[n - 1]))
+        n--;
+    return n;
+}
+
+/*
+ * The word's flags with NONFINAL and STARTER, looked up the first time
+ * they are asked for: most words are never a candidate for a break.
+ */
+static inline uint8_t word_flags(const work *wk, word *w)
+{
+    if (!(w->flags & WORD_LOOKED_UP))
+        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, w->core);
+    return w->flags;
+}
 
 /* ---- units.c ---- */
 

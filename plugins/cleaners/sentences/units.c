@@ -13,7 +13,8 @@
 static inline long pause_after(const work *wk, size_t at)
 {
     const word *w = &wk->w[at];
-    return w->flags & WORD_LINE_END ? wk->l[w->line].pause : NO_PAUSE;
+    long pause = wk->l[w->line].pause;      /* loaded anyway: no branch to mispredict */
+    return w->flags & WORD_LINE_END ? pause : NO_PAUSE;
 }
 
 /* Scores of a break (higher is better): a pause of 1000 ms is worth 20. */
@@ -54,21 +55,16 @@ static size_t best_break(const work *wk, const stream *s, size_t from, size_t to
 
 /* ---- writing the units ------------------------------------------------------------------- */
 
-static bool is_i_word(const char *p, size_t n)
-{
-    if (p[0] != 'i' || (n > 1 && p[1] != '\'' && (unsigned char)p[1] != 0xE2))
-        return false;
-    static const char *const forms[] = { "i", "i'm", "i've", "i'd", "i'll",
-                                         "i\u2019m", "i\u2019ve", "i\u2019d", "i\u2019ll", NULL };
-    for (size_t i = 0; forms[i]; i++)
-        if (strlen(forms[i]) == n && memcmp(forms[i], p, n) == 0)
-            return true;
-    return false;
-}
-
 /* Capitalises the first letter of text from byte at; true if it changed. */
 static bool capitalise(td_buf *b, size_t at)
 {
+    unsigned char c = (unsigned char)b->data[at];
+    if (c < 0x80) {                     /* most units: no need to ask utf8proc */
+        if (c < 'a' || c > 'z')
+            return false;
+        b->data[at] = (char)(c - 'a' + 'A');
+        return true;
+    }
     int32_t cp;
     int n = td_utf8_decode(b->data + at, b->len - at, &cp);
     if (n <= 0)
@@ -85,12 +81,19 @@ static bool capitalise(td_buf *b, size_t at)
 static void end_with_period(work *wk)
 {
     td_buf *b = &wk->text;
+    unsigned char c = b->len > 0 ? (unsigned char)b->data[b->len - 1] : 0;
+    if ((unsigned)((c | 0x20) - 'a') < 26 || (c >= '0' && c <= '9')) {
+        /* Most units end with a word: nothing to strip, no sentence end. */
+        wk->rc |= td_buf_putc(b, '.');
+        wk->k.periods++;
+        return;
+    }
     while (b->len > 0 && strchr(",;:- ", b->data[b->len - 1]) != NULL)
         b->data[--b->len] = '\0';
-    word last = { b->data, (uint32_t)b->len, 0 };
+    word last = { .p = b->data, .len = (uint32_t)b->len };
     const char *sp = memrchr(b->data, ' ', b->len);
     if (sp != NULL)
-        last = (word){ sp + 1, (uint32_t)(b->len - (size_t)(sp + 1 - b->data)), 0 };
+        last = (word){ .p = sp + 1, .len = (uint32_t)(b->len - (size_t)(sp + 1 - b->data)) };
     if (b->len == 0 || ends_sentence(&last) || b->data[b->len - 1] == '.')
         return;
     wk->rc |= td_buf_putc(b, '.');
@@ -98,49 +101,53 @@ static void end_with_period(work *wk)
 }
 
 /*
- * Appends the unit of words from..to as a segment.  Words that
- * follow each other in one caption line are copied as one run of bytes.
+ * Appends words at..end, all of line ln, to the unit's text after a space,
+ * "i" written "I".  A line whose words are one space apart is copied as
+ * one run of bytes.
  */
+static void append_words(work *wk, const line *ln, size_t at, size_t end)
+{
+    td_buf *b = &wk->text;
+    const word *first = &wk->w[at], *last = &wk->w[end - 1];
+    if (b->len > 0)
+        wk->rc |= td_buf_putc(b, ' ');
+    size_t pos = b->len;
+    if (ln->tight) {
+        wk->rc |= td_buf_append(b, first->p, (size_t)(last->p + last->len - first->p));
+    } else {
+        for (const word *w = first; w <= last; w++) {
+            if (w > first)
+                wk->rc |= td_buf_putc(b, ' ');
+            wk->rc |= td_buf_append(b, w->p, w->len);
+        }
+    }
+    if (!ln->has_i || wk->rc != 0)
+        return;
+    for (const word *w = first; w <= last; w++) {
+        if (w->flags & WORD_I) {
+            b->data[ln->tight ? pos + (size_t)(w->p - first->p) : pos] = 'I';
+            wk->k.capitals++;
+        }
+        pos += ln->tight ? 0 : w->len + 1;
+    }
+}
+
+/* Appends the unit of words from..to as a segment: the words joined by
+ * single spaces, a capital, a period. */
 static void emit(work *wk, td_doc *doc, size_t from, size_t to)
 {
     if (from >= to || wk->rc != 0)
         return;
     td_buf *b = &wk->text;
-    size_t total = to - from;                   /* the spaces, and a period */
-    for (size_t at = from; at < to; at++)
-        total += wk->w[at].len;
     td_buf_reset(b);
-    if ((wk->rc = td_buf_reserve(b, total)) != 0)
+    for (size_t at = from; at < to;) {
+        const line *ln = &wk->l[wk->w[at].line];
+        size_t end = ln->first + ln->n < to ? ln->first + ln->n : to;
+        append_words(wk, ln, at, end);
+        at = end;
+    }
+    if (wk->rc != 0)
         return;
-    char *o = b->data;
-    const word *run = &wk->w[from];
-    const char *run_end = run->p + run->len;
-    for (size_t at = from + 1; at <= to; at++) {
-        const word *w = at < to ? &wk->w[at] : NULL;
-        if (w != NULL && w->p == run_end + 1 && run_end[0] == ' ') {
-            run_end = w->p + w->len;
-            continue;
-        }
-        if (o > b->data)
-            *o++ = ' ';
-        memcpy(o, run->p, (size_t)(run_end - run->p));
-        o += run_end - run->p;
-        if (w != NULL) {
-            run = w;
-            run_end = w->p + w->len;
-        }
-    }
-    b->len = (size_t)(o - b->data);
-    b->data[b->len] = '\0';
-    /* The text is the words joined by single spaces: "i" -> "I" in place. */
-    for (size_t at = from, pos = 0; at < to; at++) {
-        const word *w = &wk->w[at];
-        if (w->p[0] == 'i' && is_i_word(w->p, core_len(w))) {
-            b->data[pos] = 'I';
-            wk->k.capitals++;
-        }
-        pos += w->len + 1;
-    }
     wk->k.capitals += capitalise(b, 0);
     end_with_period(wk);
     const line *first = &wk->l[wk->w[from].line];

@@ -4,6 +4,7 @@
 #include "sentences.h"
 
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,45 +25,53 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
     return nv;
 }
 
+/* Room for n more elements in the array v; on failure v stays and *rc is set. */
+static void *reserve(void *v, size_t *cap, size_t used, size_t n, size_t size, int *rc)
+{
+    if (used + n <= *cap)
+        return v;
+    size_t c = *cap ? *cap : 256;
+    while (c < used + n)
+        c *= 2;
+    void *nv = realloc(v, c * size);
+    if (nv == NULL) {
+        *rc = -ENOMEM;
+        return v;
+    }
+    *cap = c;
+    return nv;
+}
+
 /*
- * Where the word starting at i ends: the next space, or len.  Words are a
- * few bytes long, so eight are looked at at once rather than calling
- * memchr for each.
+ * Bit i set when s[i] is a space, for the n <= 64 bytes at s: eight bytes
+ * at a time, a space made a zero byte and the zero bytes' high bits
+ * gathered by a multiply.  Words then come from the bits without a branch
+ * per byte.
  */
-static size_t word_end(const char *s, size_t i, size_t len)
+static uint64_t space_bits(const char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        x ^= ones * ' ';                    /* a space becomes a zero byte */
-        uint64_t zero = (x - ones) & ~x & highs;
-        if (zero)
-            return i + (size_t)__builtin_ctzll(zero) / 8;
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t x = 0;
+        if (n - i >= 8) {
+            memcpy(&x, s + i, 8);
+            x = le64toh(x);
+        } else {
+            for (size_t k = 0; k < n - i; k++)
+                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        }
+        x ^= ones * ' ';
+        uint64_t zero = ~(((x & ~highs) + ~highs) | x) & highs;
+        bits |= ((zero >> 7) * 0x0102040810204080u) >> 56 << i;
     }
-    while (i < len && s[i] != ' ')
-        i++;
-    return i;
-}
-
-static bool is_trailing_punct(char c)
-{
-    return c == '.' || c == ',' || c == '?' || c == '!' || c == ';' || c == ':';
-}
-
-/* The word without trailing punctuation. */
-size_t core_len(const word *w)
-{
-    size_t n = w->len;
-    while (n > 1 && is_trailing_punct(w->p[n - 1]))
-        n--;
-    return n;
+    return bits;
 }
 
 static bool same_word(const word *a, const word *b)
 {
-    size_t n = core_len(a);
-    if (n != core_len(b))
+    size_t n = a->core;
+    if (n != b->core)
         return false;
     for (size_t i = 0; i < n; i++)
         if (lower(a->p[i]) != lower(b->p[i]))
@@ -103,23 +112,77 @@ bool ends_sentence(const word *w)
     return true;
 }
 
+static bool is_i_word(const char *p, size_t n)
+{
+    if (p[0] != 'i' || (n > 1 && p[1] != '\'' && (unsigned char)p[1] != 0xE2))
+        return false;
+    static const char *const forms[] = { "i", "i'm", "i've", "i'd", "i'll",
+                                         "i\u2019m", "i\u2019ve", "i\u2019d", "i\u2019ll", NULL };
+    for (size_t i = 0; forms[i]; i++)
+        if (strlen(forms[i]) == n && memcmp(forms[i], p, n) == 0)
+            return true;
+    return false;
+}
+
 static word make_word(const char *p, size_t len, size_t at_line)
 {
-    word w = { p, (uint32_t)len, (uint32_t)at_line, 0 };
-    if (ends_sentence(&w))
-        w.flags |= WORD_ENDS;
+    word w = { .p = p, .len = (uint32_t)len, .core = (uint32_t)len, .line = (uint32_t)at_line };
+    unsigned char last = (unsigned char)p[len - 1];
+    /* Most words end with a letter: no punctuation, no sentence end. */
+    if ((unsigned)((last | 0x20) - 'a') >= 26) {
+        w.core = (uint32_t)core_len(&w);
+        if (ends_sentence(&w))
+            w.flags |= WORD_ENDS;
+    }
+    if (p[0] == 'i' && is_i_word(p, w.core))
+        w.flags |= WORD_I;
     return w;
 }
 
-/*
- * The word's flags with NONFINAL and STARTER, looked up the first time
- * they are asked for: most words are never a candidate for a break.
- */
-uint8_t word_flags(const work *wk, word *w)
+/* Appends word t[i..j) of line ln. */
+static inline void add_word(work *wk, line *ln, const char *t, size_t i, size_t j)
 {
-    if (!(w->flags & WORD_LOOKED_UP))
-        w->flags |= WORD_LOOKED_UP | lexicon_flags(&wk->c->words, w->p, core_len(w));
-    return w->flags;
+    if (wk->nw > ln->first && t + i != wk->w[wk->nw - 1].p + wk->w[wk->nw - 1].len + 1)
+        ln->tight = false;
+    word *w = &wk->w[wk->nw++];
+    *w = make_word(t + i, j - i, wk->nl);
+    ln->has_i |= (w->flags & WORD_I) != 0;
+    if (w->flags & WORD_ENDS)
+        ln->last_end = wk->nw - 1;
+}
+
+/*
+ * Appends the words of t[0..len), the text of line ln.  The starts and
+ * ends of words are the bits where a space follows a non-space or the
+ * other way round; they alternate, so each second one ends a word.
+ */
+static void add_words(work *wk, line *ln, const char *t, size_t len)
+{
+    wk->w = reserve(wk->w, &wk->capw, wk->nw, len / 2 + 1, sizeof(word), &wk->rc);
+    if (wk->rc != 0)
+        return;
+    size_t start = SIZE_MAX;            /* of a word not ended yet */
+    uint64_t space_before = 1;
+    for (size_t base = 0; base < len; base += 64) {
+        size_t n = len - base < 64 ? len - base : 64;
+        uint64_t sp = space_bits(t + base, n);
+        if (n < 64)
+            sp |= ~(uint64_t)0 << n;    /* past the end: as good as a space */
+        uint64_t before = sp << 1 | space_before;
+        uint64_t edges = (~sp & before) | (sp & ~before);
+        space_before = sp >> 63;
+        for (; edges != 0; edges &= edges - 1) {
+            size_t at = base + (size_t)__builtin_ctzll(edges);
+            if (start == SIZE_MAX) {
+                start = at;
+            } else {
+                add_word(wk, ln, t, start, at);
+                start = SIZE_MAX;
+            }
+        }
+    }
+    if (start != SIZE_MAX)
+        add_word(wk, ln, t, start, len);
 }
 
 void add_line(work *wk, const td_doc *doc, size_t seg)
@@ -131,21 +194,12 @@ void add_line(work *wk, const td_doc *doc, size_t seg)
     line *ln = &wk->l[wk->nl];
     *ln = (line){ .start = td_segment_start(s), .end = td_segment_end(s),
                   .pause = NO_PAUSE, .speaker = td_segment_speaker(s),
-                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .seg = seg,
-                  .first = wk->nw };
+                  .barrier = td_segment_kind(s) != TD_SEG_SPEECH, .tight = true,
+                  .seg = seg, .first = wk->nw, .last_end = SIZE_MAX };
     size_t len;
     const char *t = td_segment_text(s, &len);
-    for (size_t i = 0; !ln->barrier && i < len && wk->rc == 0;) {
-        while (i < len && t[i] == ' ')
-            i++;
-        size_t j = word_end(t, i, len);
-        if (j == i)
-            break;
-        wk->w = grow(wk->w, &wk->capw, wk->nw, sizeof(word), &wk->rc);
-        if (wk->rc == 0)
-            wk->w[wk->nw++] = make_word(t + i, j - i, wk->nl);
-        i = j;
-    }
+    if (!ln->barrier)
+        add_words(wk, ln, t, len);
     ln->n = wk->nw - ln->first;
     if (ln->n > 0)
         wk->w[wk->nw - 1].flags |= WORD_LINE_END;
@@ -239,11 +293,8 @@ bool punctuated(const work *wk)
         if (ln->barrier || ln->n == 0)
             continue;
         lines++;
-        for (size_t j = 0; j < ln->n; j++)
-            if (wk->w[ln->first + j].flags & WORD_ENDS) {
-                ended++;
-                break;
-            }
+        /* Merges only drop the first words of a line. */
+        ended += ln->last_end != SIZE_MAX && ln->last_end >= ln->first;
     }
     return lines > 0 && (double)ended >= wk->c->punctuated_share * (double)lines;
 }
