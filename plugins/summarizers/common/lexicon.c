@@ -9,14 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 /* term_of() ran out of memory. */
 #define LEX_OOM (STRTAB_NONE - 1)
 
+/* Words up to this many bytes are keyed by their bytes as two integers. */
+#define SHORT_WORD 16
+
+/*
+ * A word of at most SHORT_WORD bytes (most words of any text), its bytes
+ * zero-padded: one probe and two compares find it, no string compare.
+ * Lower-cased letters and digits hold no zero byte, so the padding tells
+ * the length.
+ */
+typedef struct short_word {
+    uint64_t a, b;          /* a == 0: a free slot */
+    uint32_t term;
+} short_word;
+
 struct lexicon {
     const stopwords *stop;
     struct sb_stemmer *stemmer;
-    strtab words;           /* lower-cased word -> term, or STRTAB_NONE */
+    short_word *shorts;     /* open addressing, a power of two, at most half full */
+    size_t nshorts, used;
+    strtab words;           /* longer words -> term, or STRTAB_NONE */
     strtab terms;           /* stem -> term id */
 };
 
@@ -138,6 +156,7 @@ void lexicon_free(lexicon *lx)
     if (lx == NULL)
         return;
     sb_stemmer_delete(lx->stemmer);
+    free(lx->shorts);
     strtab_free(&lx->words);
     strtab_free(&lx->terms);
     free(lx);
@@ -168,27 +187,79 @@ static bool is_space_cp(int32_t cp)
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
-/* The term of a lower-cased word, or STRTAB_NONE for a stop word. */
+/* The term of a word not seen yet: STRTAB_NONE for a stop word. */
+static uint32_t new_term(lexicon *lx, const char *w, size_t n, bool letters)
+{
+    /* One letter, numbers and stop words carry no topic. */
+    if (!letters || n < 2 || stopwords_has(lx->stop, w, n))
+        return STRTAB_NONE;
+    const sb_symbol *stem = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)w, (int)n);
+    if (stem == NULL)
+        return LEX_OOM;
+    uint32_t term = strtab_intern(&lx->terms, (const char *)stem,
+                                  (size_t)sb_stemmer_length(lx->stemmer),
+                                  (uint32_t)lx->terms.n, NULL);
+    return term == STRTAB_NONE ? LEX_OOM : term;
+}
+
+static short_word *short_slot(const lexicon *lx, uint64_t a, uint64_t b)
+{
+    uint64_t key[2] = { a, b };
+    size_t mask = lx->nshorts - 1;
+    for (size_t i = (size_t)XXH3_64bits(key, sizeof(key)) & mask;; i = (i + 1) & mask) {
+        short_word *e = &lx->shorts[i];
+        if (e->a == 0 || (e->a == a && e->b == b))
+            return e;
+    }
+}
+
+static int grow_shorts(lexicon *lx)
+{
+    size_t old = lx->nshorts, n = old ? old * 2 : 2048;
+    short_word *prev = lx->shorts;
+    lx->shorts = calloc(n, sizeof(*lx->shorts));
+    if (lx->shorts == NULL) {
+        lx->shorts = prev;
+        return -ENOMEM;
+    }
+    lx->nshorts = n;
+    for (size_t i = 0; i < old; i++)
+        if (prev[i].a != 0)
+            *short_slot(lx, prev[i].a, prev[i].b) = prev[i];
+    free(prev);
+    return 0;
+}
+
+/*
+ * The term of a lower-cased word, or STRTAB_NONE for a stop word; each
+ * distinct word is looked up in the stop words and stemmed once.  A word
+ * of at most SHORT_WORD bytes must be zero-padded to SHORT_WORD in w.
+ */
 static uint32_t term_of(lexicon *lx, const char *w, size_t n, bool letters)
 {
-    uint32_t id = strtab_find(&lx->words, w, n);
+    if (n <= SHORT_WORD) {
+        uint64_t a, b;
+        memcpy(&a, w, 8);
+        memcpy(&b, w + 8, 8);
+        if ((lx->used + 1) * 2 > lx->nshorts && grow_shorts(lx) != 0)
+            return LEX_OOM;
+        short_word *e = short_slot(lx, a, b);
+        if (e->a != 0)
+            return e->term;
+        uint32_t term = new_term(lx, w, n, letters);
+        if (term != LEX_OOM) {
+            *e = (short_word){ a, b, term };
+            lx->used++;
+        }
+        return term;
+    }
+    uint64_t hash = strtab_hash(w, n);
+    uint32_t id = strtab_find_hashed(&lx->words, w, n, hash);
     if (id != STRTAB_NONE)
         return lx->words.v[id].value;
-
-    uint32_t term = STRTAB_NONE;
-    /* One letter, numbers and stop words carry no topic. */
-    if (letters && n > 1 && !stopwords_has(lx->stop, w, n)) {
-        const sb_symbol *stem = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)w,
-                                                (int)n);
-        if (stem == NULL)
-            return LEX_OOM;
-        term = strtab_intern(&lx->terms, (const char *)stem,
-                             (size_t)sb_stemmer_length(lx->stemmer),
-                             (uint32_t)lx->terms.n, NULL);
-        if (term == STRTAB_NONE)
-            return LEX_OOM;
-    }
-    if (strtab_intern(&lx->words, w, n, term, NULL) == STRTAB_NONE)
+    uint32_t term = new_term(lx, w, n, letters);
+    if (term != LEX_OOM &&
+        strtab_intern_hashed(&lx->words, w, n, hash, term, NULL) == STRTAB_NONE)
         return LEX_OOM;
     return term;
 }
@@ -230,6 +301,7 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         /* A word: word characters, with ' or ’ allowed between letters. */
         char w[LEX_MAX_WORD];
         size_t start = i, n = 0;
+        memset(w, 0, SHORT_WORD);
         bool fits = true, letters = false;
         while (i < len) {
             /* Plain ASCII letters and digits, the bulk of any text. */
