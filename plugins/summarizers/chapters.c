@@ -186,17 +186,24 @@ typedef struct segmenter {
     double *cost;           /* [j * maxlen + len - 1]: blocks j-len .. j-1 */
 } segmenter;
 
+/* Chapters starting at this many blocks are costed side by side. */
+#define LANES 4
+
 /*
  * The description length of every chapter that fits the bounds: with m
  * words seen so far and c of them the next word w, w costs
  * ln(m + ALPHA V) - ln(c + ALPHA).  Logarithms come from two tables.
+ *
+ * Each start's sum is one chain of dependent additions, so LANES starts
+ * are summed together, each with its own counts: the same additions in
+ * the same order per start, run side by side.
  */
 static int chapter_costs(segmenter *sg, const text *t)
 {
     size_t total = t->tk->n, V = t->terms ? t->terms : 1;
     double *lg_count = malloc((total + 1) * sizeof(double));
     double *lg_seen = malloc((total + 1) * sizeof(double));
-    uint32_t *count = calloc(V, sizeof(uint32_t));
+    uint32_t *count = calloc(V * LANES, sizeof(uint32_t));
     sg->cost = malloc((sg->n + 1) * sg->maxlen * sizeof(double));
     int rc = lg_count && lg_seen && count && sg->cost ? 0 : -ENOMEM;
 
@@ -204,19 +211,28 @@ static int chapter_costs(segmenter *sg, const text *t)
         lg_count[k] = log((double)k + ALPHA);
         lg_seen[k] = log((double)k + ALPHA * (double)V);
     }
-    for (size_t i = 0; rc == 0 && i < sg->n; i++) {
-        double c = 0;
-        size_t seen = 0, len;
-        for (len = 1; len <= sg->maxlen && i + len <= sg->n; len++) {
-            const block *b = &t->blocks[i + len - 1];
-            for (uint32_t k = b->from; k < b->to; k++) {
-                uint32_t w = t->tk->v[k].term;
-                c += lg_seen[seen++] - lg_count[count[w]++];
+    for (size_t i0 = 0; rc == 0 && i0 < sg->n; i0 += LANES) {
+        size_t lanes = sg->n - i0 < LANES ? sg->n - i0 : LANES;
+        double c[LANES] = { 0 };
+        size_t seen[LANES] = { 0 };
+        /* Block i0 + l + len - 1 closes lane l's chapter of len blocks. */
+        for (size_t len = 1; len <= sg->maxlen && i0 + len <= sg->n; len++)
+            for (size_t l = 0; l < lanes && i0 + l + len <= sg->n; l++) {
+                const block *b = &t->blocks[i0 + l + len - 1];
+                uint32_t *cnt = count + l * V;
+                double sum = c[l];
+                size_t m = seen[l];
+                for (uint32_t k = b->from; k < b->to; k++)
+                    sum += lg_seen[m++] - lg_count[cnt[t->tk->v[k].term]++];
+                c[l] = sum;
+                seen[l] = m;
+                sg->cost[(i0 + l + len) * sg->maxlen + len - 1] = sum;
             }
-            sg->cost[(i + len) * sg->maxlen + len - 1] = c;
+        for (size_t l = 0; l < lanes; l++) {
+            size_t last = i0 + l + sg->maxlen < sg->n ? i0 + l + sg->maxlen : sg->n;
+            for (uint32_t k = t->blocks[i0 + l].from; k < t->blocks[last - 1].to; k++)
+                count[l * V + t->tk->v[k].term] = 0;
         }
-        for (uint32_t k = t->blocks[i].from; k < t->blocks[i + len - 2].to; k++)
-            count[t->tk->v[k].term] = 0;
     }
     free(lg_count);
     free(lg_seen);
