@@ -549,7 +549,7 @@ static int run(void *state, td_doc *doc, td_error *err)
         }
     }
     td_doc_clear_chapters(doc);
-    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
+    doc_words *w = analysis_words(doc, &st->text);
     int rc = w ? 0 : -ENOMEM;
     if (rc == 0 && w->ss->n > 0) {
         t.ss = w->ss;

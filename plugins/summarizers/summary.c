@@ -467,7 +467,7 @@ static int summarize(const summary_state *st, td_doc *doc, const sentences *ss,
 static int run(void *state, td_doc *doc, td_error *err)
 {
     summary_state *st = state;
-    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
+    doc_words *w = analysis_words(doc, &st->text);
     ranker r = { 0 };
     int rc = w ? 0 : -ENOMEM;
 

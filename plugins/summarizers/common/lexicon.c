@@ -9,33 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+
+#include "stems.h"
+#include "wordmap.h"
 
 /* term_of() ran out of memory. */
 #define LEX_OOM (STRTAB_NONE - 1)
 
-/* Words up to this many bytes are keyed by their bytes as two integers. */
-#define SHORT_WORD 16
-
-/*
- * A word of at most SHORT_WORD bytes (most words of any text), its bytes
- * zero-padded: one probe and two compares find it, no string compare.
- * Lower-cased letters and digits hold no zero byte, so the padding tells
- * the length.
- */
-typedef struct short_word {
-    uint64_t a, b;          /* a == 0: a free slot */
-    uint32_t term;
-} short_word;
-
 struct lexicon {
     const stopwords *stop;
     struct sb_stemmer *stemmer;
-    short_word *shorts;     /* open addressing, a power of two, at most half full */
-    size_t nshorts, used;
-    strtab words;           /* longer words -> term, or STRTAB_NONE */
+    wordmap words;          /* word -> term, or STRTAB_NONE, when not borrowing */
     strtab terms;           /* stem -> term id */
+    stem_memory *memory;    /* the thread's, while lexicon_tokenize_sentences() runs */
+    uint32_t *by_stem;      /* the memory's stem id -> term + 1, 0: not met yet */
+    size_t nby_stem;
 };
 
 /* The code point at s: ASCII directly, the rest through td_utf8_decode. */
@@ -119,11 +107,19 @@ int text_options_read(text_options *t, const td_options *opts, td_error *err)
     if (lexicon_check_language(language, err) != 0)
         return -1;
     snprintf(t->language, sizeof(t->language), "%s", language);
-    return stopwords_load(&t->stop, td_opt_path(opts, "stopwords"), err);
+    if (stopwords_load(&t->stop, td_opt_path(opts, "stopwords"), err) != 0)
+        return -1;
+    t->memories = stem_memories_new(&t->stop, t->language);
+    if (t->memories == NULL) {
+        stopwords_free(&t->stop);
+        return td_error_set(err, "out of memory");
+    }
+    return 0;
 }
 
 void text_options_free(text_options *t)
 {
+    stem_memories_free(t->memories);
     stopwords_free(&t->stop);
 }
 
@@ -156,8 +152,8 @@ void lexicon_free(lexicon *lx)
     if (lx == NULL)
         return;
     sb_stemmer_delete(lx->stemmer);
-    free(lx->shorts);
-    strtab_free(&lx->words);
+    wordmap_free(&lx->words);
+    free(lx->by_stem);
     strtab_free(&lx->terms);
     free(lx);
 }
@@ -202,65 +198,57 @@ static uint32_t new_term(lexicon *lx, const char *w, size_t n, bool letters)
     return term == STRTAB_NONE ? LEX_OOM : term;
 }
 
-static short_word *short_slot(const lexicon *lx, uint64_t a, uint64_t b)
+/*
+ * The term of the memory's stem id: terms are numbered in the order the
+ * document first uses them, as new_term() numbers them.
+ */
+static uint32_t term_of_stem(lexicon *lx, uint32_t id)
 {
-    uint64_t key[2] = { a, b };
-    size_t mask = lx->nshorts - 1;
-    for (size_t i = (size_t)XXH3_64bits(key, sizeof(key)) & mask;; i = (i + 1) & mask) {
-        short_word *e = &lx->shorts[i];
-        if (e->a == 0 || (e->a == a && e->b == b))
-            return e;
+    if (id >= lx->nby_stem) {
+        size_t n = stem_memory_count(lx->memory) + 1024;
+        uint32_t *v = realloc(lx->by_stem, n * sizeof(*v));
+        if (v == NULL)
+            return LEX_OOM;
+        memset(v + lx->nby_stem, 0, (n - lx->nby_stem) * sizeof(*v));
+        lx->by_stem = v;
+        lx->nby_stem = n;
     }
-}
-
-static int grow_shorts(lexicon *lx)
-{
-    size_t old = lx->nshorts, n = old ? old * 2 : 2048;
-    short_word *prev = lx->shorts;
-    lx->shorts = calloc(n, sizeof(*lx->shorts));
-    if (lx->shorts == NULL) {
-        lx->shorts = prev;
-        return -ENOMEM;
-    }
-    lx->nshorts = n;
-    for (size_t i = 0; i < old; i++)
-        if (prev[i].a != 0)
-            *short_slot(lx, prev[i].a, prev[i].b) = prev[i];
-    free(prev);
-    return 0;
+    if (lx->by_stem[id] != 0)
+        return lx->by_stem[id] - 1;
+    size_t len;
+    const char *stem = stem_memory_stem(lx->memory, id, &len);
+    uint32_t term = strtab_intern(&lx->terms, stem, len, (uint32_t)lx->terms.n, NULL);
+    if (term == STRTAB_NONE)
+        return LEX_OOM;
+    lx->by_stem[id] = term + 1;
+    return term;
 }
 
 /*
- * The term of a lower-cased word, or STRTAB_NONE for a stop word; each
- * distinct word is looked up in the stop words and stemmed once.  A word
- * of at most SHORT_WORD bytes must be zero-padded to SHORT_WORD in w.
+ * The term of a lower-cased word (zero-padded to WORDMAP_SHORT bytes when
+ * shorter), or STRTAB_NONE for a stop word: from the thread's memory when
+ * borrowing it, else each distinct word stemmed once per document.
  */
 static uint32_t term_of(lexicon *lx, const char *w, size_t n, bool letters)
 {
-    if (n <= SHORT_WORD) {
-        uint64_t a, b;
-        memcpy(&a, w, 8);
-        memcpy(&b, w + 8, 8);
-        if ((lx->used + 1) * 2 > lx->nshorts && grow_shorts(lx) != 0)
+    if (lx->memory != NULL) {
+        uint32_t id = stem_memory_lookup(lx->memory, w, n, letters);
+        if (id == STEMS_NONE)
+            return STRTAB_NONE;
+        if (id == STEMS_OOM)
             return LEX_OOM;
-        short_word *e = short_slot(lx, a, b);
-        if (e->a != 0)
-            return e->term;
-        uint32_t term = new_term(lx, w, n, letters);
-        if (term != LEX_OOM) {
-            *e = (short_word){ a, b, term };
-            lx->used++;
-        }
-        return term;
+        if (id != STEMS_UNKNOWN)
+            return term_of_stem(lx, id);
     }
-    uint64_t hash = strtab_hash(w, n);
-    uint32_t id = strtab_find_hashed(&lx->words, w, n, hash);
-    if (id != STRTAB_NONE)
-        return lx->words.v[id].value;
+    const uint32_t *known = wordmap_find(&lx->words, w, n);
+    if (known != NULL)
+        return *known;
     uint32_t term = new_term(lx, w, n, letters);
-    if (term != LEX_OOM &&
-        strtab_intern_hashed(&lx->words, w, n, hash, term, NULL) == STRTAB_NONE)
+    bool added;
+    uint32_t *slot = term == LEX_OOM ? NULL : wordmap_slot(&lx->words, w, n, &added);
+    if (slot == NULL)
         return LEX_OOM;
+    *slot = term;
     return term;
 }
 
@@ -301,7 +289,7 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         /* A word: word characters, with ' or ’ allowed between letters. */
         char w[LEX_MAX_WORD];
         size_t start = i, n = 0;
-        memset(w, 0, SHORT_WORD);
+        memset(w, 0, WORDMAP_SHORT);
         bool fits = true, letters = false;
         while (i < len) {
             /* Plain ASCII letters and digits, the bulk of any text. */
@@ -343,15 +331,18 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 }
 
 int lexicon_tokenize_sentences(lexicon *lx, const sentences *ss, tokens *out,
-                               size_t *first)
+                               size_t *first, stem_memories *memories)
 {
-    for (size_t i = 0; i < ss->n; i++) {
+    int rc = 0;
+    /* Borrowed for this call only: the document may outlive the plugin. */
+    lx->memory = memories ? stem_memory_mine(memories) : NULL;
+    for (size_t i = 0; rc == 0 && i < ss->n; i++) {
         first[i] = out->n;
-        if (lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, out) != 0)
-            return -ENOMEM;
+        rc = lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, out);
     }
     first[ss->n] = out->n;
-    return 0;
+    lx->memory = NULL;
+    return rc != 0 ? -ENOMEM : 0;
 }
 
 void tokens_free(tokens *t)
