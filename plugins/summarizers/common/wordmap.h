@@ -24,9 +24,18 @@ typedef struct wordmap_short {
     uint32_t value;
 } wordmap_short;
 
+/* Slots of the small table in front of the big one (a power of two). */
+#define WORDMAP_RECENT 512
+
 typedef struct wordmap {
     wordmap_short *shorts;  /* open addressing, a power of two, at most half full */
     size_t nshorts, used;
+    /*
+     * A copy of the short words met last, one per hash bucket: small
+     * enough to stay in the first-level cache, where the common words of
+     * a text (most of its tokens) are then found.
+     */
+    wordmap_short *recent;
     strtab longer;
 } wordmap;
 
@@ -37,8 +46,8 @@ typedef struct wordmap {
  * memory.
  */
 uint32_t *wordmap_slot(wordmap *m, const char *w, size_t n, bool *added);
-/* The value of w, or NULL when absent. */
-const uint32_t *wordmap_find(const wordmap *m, const char *w, size_t n);
+/* The value of w, or NULL when absent; good until the next call. */
+const uint32_t *wordmap_find(wordmap *m, const char *w, size_t n);
 /* How many words it holds. */
 size_t wordmap_count(const wordmap *m);
 void wordmap_free(wordmap *m);
