@@ -266,6 +266,40 @@ static int push_token(tokens *out, token t)
     return 0;
 }
 
+/*
+ * ASCII bytes by what the tokenizer does with them.  ASCII_UPPER is 0x20,
+ * the bit that makes an upper-case letter lower case when set.
+ */
+enum {
+    ASCII_LETTER = 0x01,
+    ASCII_DIGIT = 0x02,
+    ASCII_JOINS = 0x04,     /* white space and '-': phrases go on across them */
+    ASCII_BREAKS = 0x08,    /* other punctuation and controls: phrases end */
+    ASCII_UPPER = 0x20,
+};
+
+#define B ASCII_BREAKS
+#define J ASCII_JOINS
+#define D ASCII_DIGIT
+#define L ASCII_LETTER
+#define U (ASCII_LETTER | ASCII_UPPER)
+/* ' is 0: it ends a word unless a letter follows, which is decided below. */
+static const unsigned char ASCII_KIND[256] = {
+    B, B, B, B, B, B, B, B, B, J, J, B, B, J, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    J, B, B, B, B, B, B, 0, B, B, B, B, B, J, B, B,
+    D, D, D, D, D, D, D, D, D, D, B, B, B, B, B, B,
+    B, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, B, B, B, B, B,
+    B, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, B, B, B, B, B,
+};
+#undef B
+#undef J
+#undef D
+#undef L
+#undef U
+
 int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 {
     bool gap = true;
@@ -273,12 +307,13 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 
     while (i < len) {
         int32_t cp;
-        int k = decode(text + i, len - i, &cp);
-        if (cp < 0x80 && !is_word_cp(cp)) {
-            gap |= cp != ' ' && cp != '-' && cp != '\t' && cp != '\n' && cp != '\r';
+        unsigned char kind = ASCII_KIND[(unsigned char)text[i]];
+        if (kind & (ASCII_JOINS | ASCII_BREAKS)) {
+            gap |= (kind & ASCII_BREAKS) != 0;
             i++;
             continue;
         }
+        int k = decode(text + i, len - i, &cp);
         if (!is_word_cp(cp)) {
             /* A hyphen keeps "open-source" one phrase; anything else breaks. */
             if (!is_space_cp(cp) && cp != '-')
@@ -293,11 +328,11 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         bool fits = true, letters = false;
         while (i < len) {
             /* Plain ASCII letters and digits, the bulk of any text. */
-            char b = text[i];
-            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')) {
-                letters |= b > '9';
+            unsigned char b = (unsigned char)text[i];
+            if (ASCII_KIND[b] & (ASCII_LETTER | ASCII_DIGIT)) {
+                letters |= (ASCII_KIND[b] & ASCII_LETTER) != 0;
                 if (n < LEX_MAX_WORD)
-                    w[n++] = b <= 'Z' && b >= 'A' ? (char)(b + ('a' - 'A')) : b;
+                    w[n++] = (char)(b | (ASCII_KIND[b] & ASCII_UPPER));
                 else
                     fits = false;
                 i++;
