@@ -51,27 +51,18 @@ static int grow_slots(strtab *t)
     return 0;
 }
 
-uint64_t strtab_hash(const char *s, size_t len)
-{
-    return XXH3_64bits(s, len);
-}
-
-uint32_t strtab_find_hashed(const strtab *t, const char *s, size_t len, uint64_t hash)
+uint32_t strtab_find(const strtab *t, const char *s, size_t len)
 {
     if (t->nslots == 0)
         return STRTAB_NONE;
-    uint64_t *slot = slot_of(t, hash, s, len);
+    uint64_t *slot = slot_of(t, XXH3_64bits(s, len), s, len);
     return *slot ? (uint32_t)*slot - 1 : STRTAB_NONE;
 }
 
-uint32_t strtab_find(const strtab *t, const char *s, size_t len)
+uint32_t strtab_intern(strtab *t, const char *s, size_t len, uint32_t value,
+                       int *added)
 {
-    return strtab_find_hashed(t, s, len, XXH3_64bits(s, len));
-}
-
-uint32_t strtab_intern_hashed(strtab *t, const char *s, size_t len, uint64_t hash,
-                              uint32_t value, int *added)
-{
+    uint64_t hash = XXH3_64bits(s, len);
     if (added)
         *added = 0;
     if ((t->n + 1) * 2 > t->nslots && grow_slots(t) != 0)
@@ -95,12 +86,6 @@ uint32_t strtab_intern_hashed(strtab *t, const char *s, size_t len, uint64_t has
     if (added)
         *added = 1;
     return (uint32_t)(t->n - 1);
-}
-
-uint32_t strtab_intern(strtab *t, const char *s, size_t len, uint32_t value,
-                       int *added)
-{
-    return strtab_intern_hashed(t, s, len, XXH3_64bits(s, len), value, added);
 }
 
 const char *strtab_str(const strtab *t, uint32_t id, size_t *len)

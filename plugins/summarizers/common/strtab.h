@@ -41,11 +41,6 @@ uint32_t strtab_intern(strtab *t, const char *s, size_t len, uint32_t value,
                        int *added);
 /* The string of id; not NUL-terminated, valid until the next intern. */
 const char *strtab_str(const strtab *t, uint32_t id, size_t *len);
-/* The same with the string's hash given: one hash for a find, then an intern. */
-uint64_t strtab_hash(const char *s, size_t len);
-uint32_t strtab_find_hashed(const strtab *t, const char *s, size_t len, uint64_t hash);
-uint32_t strtab_intern_hashed(strtab *t, const char *s, size_t len, uint64_t hash,
-                              uint32_t value, int *added);
 void strtab_free(strtab *t);
 
 #endif
