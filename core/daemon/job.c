@@ -254,17 +254,25 @@ static char *move_source(const job *j, const char *dir)
     return to;
 }
 
-/* Speech duration and words, for the event; summarizers may say more. */
-static void measure(const td_doc *doc, td_ms *duration, size_t *words)
+/*
+ * Speech duration and words, for the event; summarizers may say more.
+ * When the stats summarizer ran, its word count is the document's (the
+ * same runs of non-blank bytes in the same speech) and the text is not
+ * counted again.
+ */
+static void measure(td_doc *doc, td_ms *duration, size_t *words)
 {
+    json_t *counted = json_object_get(td_doc_stats(doc), "words");
+    bool count = !json_is_integer(counted) || json_integer_value(counted) < 0;
+
     *duration = TD_TIME_UNKNOWN;
-    *words = 0;
+    *words = count ? 0 : (size_t)json_integer_value(counted);
     for (size_t i = 0; i < td_doc_segment_count(doc); i++) {
         const td_segment *s = td_doc_segment(doc, i);
         td_ms t = td_segment_end(s) >= 0 ? td_segment_end(s) : td_segment_start(s);
         if (t > *duration)
             *duration = t;
-        if (td_segment_kind(s) == TD_SEG_SPEECH) {
+        if (count && td_segment_kind(s) == TD_SEG_SPEECH) {
             size_t len;
             const char *text = td_segment_text(s, &len);
             *words += td_text_word_count(text, len);
@@ -357,7 +365,7 @@ static json_t *keywords(const td_doc *doc)
     return out;
 }
 
-static json_t *done_event(const job *j, const td_doc *doc, json_t *outputs,
+static json_t *done_event(const job *j, td_doc *doc, json_t *outputs,
                           const char *moved, double ms)
 {
     td_ms duration;

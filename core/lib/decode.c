@@ -8,6 +8,7 @@
 #include <transcriptd/text.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char REPLACEMENT[3] = { (char)0xEF, (char)0xBF, (char)0xBD };
@@ -47,14 +48,30 @@ static inline bool plain(unsigned char c)
     return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t';
 }
 
+/* Whether the 8 bytes at s are all printable ASCII (0x20 to 0x7E). */
+static inline bool printable8(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    /* A high bit after adding 1 (0x7F becomes 0x80) or after taking 0x20. */
+    return (((x + ones) | x | (x - ones * 0x20)) & high) == 0;
+}
+
 static int decode_utf8(decoder *d, const unsigned char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
         size_t run = i;
-        while (run < len && plain(s[run]))
+        /* Most text is printable ASCII: eight bytes at a time, then one. */
+        for (;;) {
+            while (run + 8 <= len && printable8(s + run))
+                run += 8;
+            if (run >= len || !plain(s[run]))
+                break;
             run++;
+        }
         if (run > i) {
             /* A run after CR starts with the LF of a CRLF pair. */
             size_t skip = d->after_cr && s[i] == '\n';

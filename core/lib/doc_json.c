@@ -12,6 +12,8 @@
 #include "doc_impl.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +78,22 @@ static void close_(writer *w, const char *c)
     w->first = false;
 }
 
+/*
+ * Whether the 8 bytes at p are all printable ASCII other than '"' and
+ * '\\' (written as they are): most text is, eight bytes at a time.
+ */
+static bool plain8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x, quote, slash;
+    memcpy(&x, p, 8);
+    quote = x ^ (ones * '"');
+    slash = x ^ (ones * '\\');
+    /* (v - 1) & ~v has the high bit of a zero byte set (the usual test). */
+    return ((x & high) | ((x - ones * 0x20) & ~x & high) |
+            ((quote - ones) & ~quote & high) | ((slash - ones) & ~slash & high)) == 0;
+}
+
 /* A JSON string; invalid UTF-8 is an error, never written. */
 static void string(writer *w, const char *s, size_t len)
 {
@@ -84,6 +102,10 @@ static void string(writer *w, const char *s, size_t len)
 
     PUT_LIT(w, "\"");
     while (i < len) {
+        while (i + 8 <= len && plain8(s + i))
+            i += 8;
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;
@@ -119,15 +141,18 @@ static void string(writer *w, const char *s, size_t len)
     PUT_LIT(w, "\"");
 }
 
-static void key(writer *w, const char *k)
+/* A member's name: the format's own names, plain ASCII, quoted as they are. */
+static void key_quoted(writer *w, const char *quoted, size_t len)
 {
     member(w);
-    string(w, k, strlen(k));
+    put(w, quoted, len);
     if (w->indent)
         PUT_LIT(w, ": ");
     else
         PUT_LIT(w, ":");
 }
+
+#define key(w, name) key_quoted((w), "\"" name "\"", sizeof(name) + 1)
 
 static void cstring(writer *w, const char *s)
 {

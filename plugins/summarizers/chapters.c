@@ -186,17 +186,24 @@ typedef struct segmenter {
     double *cost;           /* [j * maxlen + len - 1]: blocks j-len .. j-1 */
 } segmenter;
 
+/* Chapters starting at this many blocks are costed side by side. */
+#define LANES 4
+
 /*
  * The description length of every chapter that fits the bounds: with m
  * words seen so far and c of them the next word w, w costs
  * ln(m + ALPHA V) - ln(c + ALPHA).  Logarithms come from two tables.
+ *
+ * Each start's sum is one chain of dependent additions, so LANES starts
+ * are summed together, each with its own counts: the same additions in
+ * the same order per start, run side by side.
  */
 static int chapter_costs(segmenter *sg, const text *t)
 {
     size_t total = t->tk->n, V = t->terms ? t->terms : 1;
     double *lg_count = malloc((total + 1) * sizeof(double));
     double *lg_seen = malloc((total + 1) * sizeof(double));
-    uint32_t *count = calloc(V, sizeof(uint32_t));
+    uint32_t *count = calloc(V * LANES, sizeof(uint32_t));
     sg->cost = malloc((sg->n + 1) * sg->maxlen * sizeof(double));
     int rc = lg_count && lg_seen && count && sg->cost ? 0 : -ENOMEM;
 
@@ -204,19 +211,33 @@ static int chapter_costs(segmenter *sg, const text *t)
         lg_count[k] = log((double)k + ALPHA);
         lg_seen[k] = log((double)k + ALPHA * (double)V);
     }
-    for (size_t i = 0; rc == 0 && i < sg->n; i++) {
-        double c = 0;
-        size_t seen = 0, len;
-        for (len = 1; len <= sg->maxlen && i + len <= sg->n; len++) {
-            const block *b = &t->blocks[i + len - 1];
-            for (uint32_t k = b->from; k < b->to; k++) {
-                uint32_t w = t->tk->v[k].term;
-                c += lg_seen[seen++] - lg_count[count[w]++];
+    for (size_t i0 = 0; rc == 0 && i0 < sg->n; i0 += LANES) {
+        size_t lanes = sg->n - i0 < LANES ? sg->n - i0 : LANES;
+        double c[LANES] = { 0 };
+        size_t seen[LANES] = { 0 };
+        /* Block i0 + l + len - 1 closes lane l's chapter of len blocks. */
+        for (size_t len = 1; len <= sg->maxlen && i0 + len <= sg->n; len++)
+            for (size_t l = 0; l < lanes && i0 + l + len <= sg->n; l++) {
+                const block *b = &t->blocks[i0 + l + len - 1];
+                uint32_t *cnt = count + l * V;
+                double sum = c[l];
+                size_t m = seen[l];
+                for (uint32_t k = b->from; k < b->to; k++)
+                    sum += lg_seen[m++] - lg_count[cnt[t->tk->v[k].term]++];
+                c[l] = sum;
+                seen[l] = m;
+                sg->cost[(i0 + l + len) * sg->maxlen + len - 1] = sum;
             }
-            sg->cost[(i + len) * sg->maxlen + len - 1] = c;
+        /* Counts back to zero: the whole row when that is less work. */
+        for (size_t l = 0; l < lanes; l++) {
+            size_t last = i0 + l + sg->maxlen < sg->n ? i0 + l + sg->maxlen : sg->n;
+            uint32_t from = t->blocks[i0 + l].from, to = t->blocks[last - 1].to;
+            if (V <= (size_t)(to - from))
+                memset(count + l * V, 0, V * sizeof(*count));
+            else
+                for (uint32_t k = from; k < to; k++)
+                    count[l * V + t->tk->v[k].term] = 0;
         }
-        for (uint32_t k = t->blocks[i].from; k < t->blocks[i + len - 2].to; k++)
-            count[t->tk->v[k].term] = 0;
     }
     free(lg_count);
     free(lg_seen);
@@ -243,6 +264,39 @@ static void end_range(const segmenter *sg, size_t s, size_t band, size_t *lo, si
 }
 
 /*
+ * The least cost of chapters ending at block j whose last one is lo_len
+ * to hi_len blocks long: prev[i] + cost of blocks i..j-1 - bonus[i] at
+ * best; *best gets that i (of the shortest last chapter on a tie, 0 when
+ * none is finite).  The candidates go to way[] first and their minimum is
+ * taken four at a time, then the first that has it is found: the same
+ * choice as one running minimum, without a chain of compares.
+ */
+static double best_start(const double *prev, const double *bonus, const double *cost,
+                         size_t j, size_t lo_len, size_t hi_len, double *way,
+                         uint32_t *best)
+{
+    double m[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+    size_t len = lo_len;
+    for (; len <= hi_len; len++)
+        way[len] = prev[j - len] + cost[len - 1] - bonus[j - len];
+    for (len = lo_len; len + 3 <= hi_len; len += 4)
+        for (size_t l = 0; l < 4; l++)
+            m[l] = way[len + l] < m[l] ? way[len + l] : m[l];
+    for (; len <= hi_len; len++)
+        m[0] = way[len] < m[0] ? way[len] : m[0];
+    double here = m[0];
+    for (size_t l = 1; l < 4; l++)
+        here = m[l] < here ? m[l] : here;
+    *best = 0;
+    if (here == INFINITY)
+        return here;
+    for (len = lo_len; way[len] != here; len++)
+        ;
+    *best = (uint32_t)(j - len);
+    return here;
+}
+
+/*
  * The k chapters of least total cost, by dynamic programming; writes the
  * first block of each to starts (starts[0] is 0).  Exact while k x blocks
  * x the longest chapter stays under DP_BUDGET steps; beyond, each border
@@ -257,8 +311,9 @@ static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
         band = 2 * avg;
     double *prev = malloc((n + 1) * sizeof(double)), *cur = malloc((n + 1) * sizeof(double));
     double *bonus = malloc((n + 1) * sizeof(double));
+    double *way = malloc((hi_len + 1) * sizeof(double));
     size_t *at = malloc((k + 2) * sizeof(size_t)), *first = malloc((k + 1) * sizeof(size_t));
-    int rc = prev && cur && bonus && at && first ? 0 : -ENOMEM;
+    int rc = prev && cur && bonus && way && at && first ? 0 : -ENOMEM;
 
     /* from[] holds, for each chapter s, where chapter s starts when it
      * ends at block j, for j in its range only. */
@@ -281,18 +336,9 @@ static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
         size_t lo, hi;
         end_range(sg, s, band, &lo, &hi);
         for (size_t j = lo; j <= hi; j++) {
-            const double *c = &sg->cost[j * hi_len];
-            double here = INFINITY;
             uint32_t best = 0;
-            for (size_t len = lo_len; len <= hi_len && len <= j; len++) {
-                size_t i = j - len;
-                double v = prev[i] + c[len - 1] - bonus[i];
-                if (v < here) {
-                    here = v;
-                    best = (uint32_t)i;
-                }
-            }
-            cur[j] = here;
+            cur[j] = best_start(prev, bonus, &sg->cost[j * hi_len], j, lo_len,
+                                hi_len < j ? hi_len : j, way, &best);
             from[at[s] + j - lo] = best;
         }
         /* The previous row's range is all that was set: clear it. */
@@ -317,6 +363,7 @@ static int best_split(const segmenter *sg, const text *t, uint32_t *starts)
     free(prev);
     free(cur);
     free(bonus);
+    free(way);
     free(at);
     free(first);
     free(from);
@@ -533,7 +580,7 @@ static int run(void *state, td_doc *doc, td_error *err)
         }
     }
     td_doc_clear_chapters(doc);
-    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
+    doc_words *w = analysis_words(doc, &st->text);
     int rc = w ? 0 : -ENOMEM;
     if (rc == 0 && w->ss->n > 0) {
         t.ss = w->ss;

@@ -162,7 +162,7 @@ static int add_keywords(td_doc *doc, const doc_words *w, phrases *pt, tokens *tk
 static int run(void *state, td_doc *doc, td_error *err)
 {
     keywords_state *st = state;
-    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
+    doc_words *w = analysis_words(doc, &st->text);
     tokens tk = { 0 };
     phrases pt;
     int rc = w ? 0 : -ENOMEM;

@@ -363,12 +363,49 @@ typedef struct candidate {
     bool picked;
 } candidate;
 
-static int by_rank_desc(const void *a, const void *b)
+/* Higher ranks first, then earlier sentences. */
+static bool ranks_before(const candidate *x, const candidate *y)
 {
-    const candidate *x = a, *y = b;
-    if (x->rank != y->rank)
-        return x->rank < y->rank ? 1 : -1;
-    return x->i < y->i ? -1 : x->i > y->i;
+    return x->rank != y->rank ? x->rank > y->rank : x->i < y->i;
+}
+
+static void sift_down(candidate *heap, size_t n, size_t i)
+{
+    candidate x = heap[i];
+    for (size_t k; (k = 2 * i + 1) < n; i = k) {
+        if (k + 1 < n && ranks_before(&heap[k + 1], &heap[k]))
+            k++;
+        if (!ranks_before(&heap[k], &x))
+            break;
+        heap[i] = heap[k];
+    }
+    heap[i] = x;
+}
+
+/*
+ * The best keep of the nc candidates (all of them when fewer), in order,
+ * at the end of c: a heap gives them without sorting all the others.
+ */
+static candidate *best_first(candidate *c, size_t nc, size_t keep)
+{
+    size_t n = nc;
+    if (keep > nc)
+        keep = nc;
+    for (size_t i = nc / 2; i-- > 0;)
+        sift_down(c, nc, i);
+    /* Each best found goes just past the shrinking heap: the last is first. */
+    while (n > nc - keep) {
+        candidate top = c[0];
+        c[0] = c[--n];
+        c[n] = top;
+        sift_down(c, n, 0);
+    }
+    for (size_t a = nc - keep, b = nc; a + 1 < b; a++, b--) {
+        candidate x = c[a];
+        c[a] = c[b - 1];
+        c[b - 1] = x;
+    }
+    return c + nc - keep;
 }
 
 static int by_index(const void *a, const void *b)
@@ -382,13 +419,13 @@ static int by_index(const void *a, const void *b)
  * - redundancy * likeness to the picked ones; near duplicates never.
  * Returns how many sentence indexes were written to picked.
  */
-static size_t pick(const ranker *r, candidate *c, size_t nc, size_t want,
+static size_t pick(const ranker *r, candidate *all, size_t nall, size_t want,
                    double redundancy, uint32_t *picked)
 {
-    size_t np = 0;
-    qsort(c, nc, sizeof(*c), by_rank_desc);
-    if (nc > 3 * want + 50)
-        nc = 3 * want + 50;
+    size_t np = 0, nc = want < nall ? 3 * want + 50 : nall;
+    if (nc > nall)
+        nc = nall;
+    candidate *c = best_first(all, nall, nc);
     while (np < want) {
         size_t best = nc;
         double best_score = -INFINITY;
@@ -467,7 +504,7 @@ static int summarize(const summary_state *st, td_doc *doc, const sentences *ss,
 static int run(void *state, td_doc *doc, td_error *err)
 {
     summary_state *st = state;
-    doc_words *w = analysis_words(doc, &st->text.stop, st->text.language);
+    doc_words *w = analysis_words(doc, &st->text);
     ranker r = { 0 };
     int rc = w ? 0 : -ENOMEM;
 

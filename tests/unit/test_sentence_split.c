@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include "common/analysis.h"
+#include "common/stems.h"
 #include "common/sentences.h"
 
 #include <string.h>
@@ -94,31 +95,88 @@ static void analysis_is_shared_until_segments_change(void **state)
 {
     (void)state;
     td_error err;
-    stopwords sw;
+    text_options en = { .language = "english" }, nl = { .language = "dutch" };
     td_doc *doc = th_doc("a", "x");
     td_doc_add_segment(doc, 0, 1000, -1, TD_SEG_SPEECH, "Bees make honey. Boats sail.", TD_NTS);
-    assert_int_equal(stopwords_load(&sw, TD_SOURCE_DIR "/conf/stopwords-en.txt", &err), 0);
+    assert_int_equal(stopwords_load(&en.stop, TD_SOURCE_DIR "/conf/stopwords-en.txt", &err), 0);
+    nl.stop = en.stop;
     const sentences *ss = analysis_sentences(doc);
     assert_non_null(ss);
     assert_int_equal(ss->n, 2);
     assert_ptr_equal(analysis_sentences(doc), ss);
-    doc_words *w = analysis_words(doc, &sw, "english");
+    doc_words *w = analysis_words(doc, &en);
     assert_non_null(w);
     assert_ptr_equal(w->ss, ss);
     assert_int_equal(w->first[2], 4);           /* bees make honey boats sail: "make" stops */
-    assert_ptr_equal(analysis_words(doc, &sw, "english"), w);
+    assert_ptr_equal(analysis_words(doc, &en), w);
     /* Another stemmer is another analysis of the same sentences. */
-    doc_words *dutch = analysis_words(doc, &sw, "dutch");
+    doc_words *dutch = analysis_words(doc, &nl);
     assert_true(dutch != w && dutch->ss == ss);
 
     td_segment_set_text(doc, td_doc_segment(doc, 0), "Bees make honey.", TD_NTS);
     const sentences *again = analysis_sentences(doc);
     assert_int_equal(again->n, 1);
-    doc_words *w2 = analysis_words(doc, &sw, "english");
+    doc_words *w2 = analysis_words(doc, &en);
     assert_ptr_equal(w2->ss, again);
     assert_int_equal(w2->first[1], 2);
     td_doc_free(doc);
-    stopwords_free(&sw);
+    stopwords_free(&en.stop);
+}
+
+static td_doc *doc_of(const char *text)
+{
+    td_doc *doc = th_doc("m", "x");
+    td_doc_add_segment(doc, 0, 1000, -1, TD_SEG_SPEECH, text, TD_NTS);
+    return doc;
+}
+
+/*
+ * The stems a thread remembers from earlier documents give a document the
+ * same tokens and the same terms, numbered alike, as stemming it afresh.
+ */
+static void remembered_stems_give_the_same_terms(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Volunteers volunteer at the hives. Bees make honey; beekeepers harvest it.",
+        "Volunteering with bees: the hive\u2019s honey, harvested by volunteers in 2023.",
+        "Ice-cream trucks, open-source software and a supercalifragilisticexpialidocious "
+        "beekeeping volunteer.",
+    };
+    td_error err;
+    text_options fresh = { .language = "english" }, kept = { .language = "english" };
+    assert_int_equal(stopwords_load(&fresh.stop, TD_SOURCE_DIR "/conf/stopwords-en.txt", &err), 0);
+    assert_int_equal(stopwords_load(&kept.stop, TD_SOURCE_DIR "/conf/stopwords-en.txt", &err), 0);
+    kept.memories = stem_memories_new(&kept.stop, kept.language);
+    assert_non_null(kept.memories);
+    /* Twice over: the second round finds every word remembered. */
+    for (size_t round = 0; round < 2 * 3; round++) {
+        td_doc *a = doc_of(texts[round % 3]), *b = doc_of(texts[round % 3]);
+        doc_words *wa = analysis_words(a, &fresh), *wb = analysis_words(b, &kept);
+        assert_non_null(wa);
+        assert_non_null(wb);
+        assert_true(wa->tk.n > 5);
+        assert_int_equal(wa->tk.n, wb->tk.n);
+        assert_int_equal(lexicon_term_count(wa->lx), lexicon_term_count(wb->lx));
+        for (size_t i = 0; i < wa->tk.n; i++) {
+            assert_int_equal(wa->tk.v[i].term, wb->tk.v[i].term);
+            assert_int_equal(wa->tk.v[i].off, wb->tk.v[i].off);
+            assert_int_equal(wa->tk.v[i].gap, wb->tk.v[i].gap);
+        }
+        for (uint32_t t = 0; t < lexicon_term_count(wa->lx); t++) {
+            size_t la, lb;
+            const char *sa = lexicon_term(wa->lx, t, &la), *sb = lexicon_term(wb->lx, t, &lb);
+            assert_int_equal(la, lb);
+            assert_memory_equal(sa, sb, la);
+        }
+        /* "Volunteers" and "volunteer" are one term. */
+        if (round % 3 == 0)
+            assert_int_equal(wb->tk.v[0].term, wb->tk.v[1].term);
+        td_doc_free(a);
+        td_doc_free(b);
+    }
+    text_options_free(&kept);
+    stopwords_free(&fresh.stop);
 }
 
 /* td_doc_attach(): one datum per key, freed with the document or when replaced. */
@@ -148,6 +206,7 @@ int main(void)
         cmocka_unit_test(captions_join_and_headings_break),
         cmocka_unit_test(unpunctuated_text_in_windows),
         cmocka_unit_test(analysis_is_shared_until_segments_change),
+        cmocka_unit_test(remembered_stems_give_the_same_terms),
         cmocka_unit_test(attach_replaces_and_frees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

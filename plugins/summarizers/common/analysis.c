@@ -90,8 +90,10 @@ static void free_words(void *p)
     free(w);
 }
 
-doc_words *analysis_words(td_doc *doc, const stopwords *sw, const char *language)
+doc_words *analysis_words(td_doc *doc, const text_options *t)
 {
+    const stopwords *sw = &t->stop;
+    const char *language = t->language;
     char key[sizeof(WORDS_KEY) + sizeof(sw->path) + 64];
     uint64_t fp = fingerprint(doc);
     const sentences *ss = sentences_for(doc, fp);
@@ -110,7 +112,7 @@ doc_words *analysis_words(td_doc *doc, const stopwords *sw, const char *language
     w->lx = lexicon_new(sw, language);
     w->first = malloc((ss->n + 1) * sizeof(*w->first));
     if (w->lx == NULL || w->first == NULL ||
-        lexicon_tokenize_sentences(w->lx, ss, &w->tk, w->first) != 0) {
+        lexicon_tokenize_sentences(w->lx, ss, &w->tk, w->first, t->memories) != 0) {
         free_words(w);
         return NULL;
     }

@@ -25,7 +25,10 @@ typedef struct doc_words {
 /* The document's sentences; NULL when out of memory. */
 const sentences *analysis_sentences(td_doc *doc);
 
-/* Its sentences' tokens under a stop list and stemmer; NULL when out of memory. */
-doc_words *analysis_words(td_doc *doc, const stopwords *sw, const char *language);
+/*
+ * Its sentences' tokens under a plugin's stop list and stemmer (and the
+ * stems its thread found before); NULL when out of memory.
+ */
+doc_words *analysis_words(td_doc *doc, const text_options *t);
 
 #endif

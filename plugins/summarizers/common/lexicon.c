@@ -10,14 +10,20 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "stems.h"
+#include "wordmap.h"
+
 /* term_of() ran out of memory. */
 #define LEX_OOM (STRTAB_NONE - 1)
 
 struct lexicon {
     const stopwords *stop;
     struct sb_stemmer *stemmer;
-    strtab words;           /* lower-cased word -> term, or STRTAB_NONE */
+    wordmap words;          /* word -> term, or STRTAB_NONE, when not borrowing */
     strtab terms;           /* stem -> term id */
+    stem_memory *memory;    /* the thread's, while lexicon_tokenize_sentences() runs */
+    uint32_t *by_stem;      /* the memory's stem id -> term + 1, 0: not met yet */
+    size_t nby_stem;
 };
 
 /* The code point at s: ASCII directly, the rest through td_utf8_decode. */
@@ -101,11 +107,19 @@ int text_options_read(text_options *t, const td_options *opts, td_error *err)
     if (lexicon_check_language(language, err) != 0)
         return -1;
     snprintf(t->language, sizeof(t->language), "%s", language);
-    return stopwords_load(&t->stop, td_opt_path(opts, "stopwords"), err);
+    if (stopwords_load(&t->stop, td_opt_path(opts, "stopwords"), err) != 0)
+        return -1;
+    t->memories = stem_memories_new(&t->stop, t->language);
+    if (t->memories == NULL) {
+        stopwords_free(&t->stop);
+        return td_error_set(err, "out of memory");
+    }
+    return 0;
 }
 
 void text_options_free(text_options *t)
 {
+    stem_memories_free(t->memories);
     stopwords_free(&t->stop);
 }
 
@@ -138,7 +152,8 @@ void lexicon_free(lexicon *lx)
     if (lx == NULL)
         return;
     sb_stemmer_delete(lx->stemmer);
-    strtab_free(&lx->words);
+    wordmap_free(&lx->words);
+    free(lx->by_stem);
     strtab_free(&lx->terms);
     free(lx);
 }
@@ -168,28 +183,72 @@ static bool is_space_cp(int32_t cp)
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
-/* The term of a lower-cased word, or STRTAB_NONE for a stop word. */
+/* The term of a word not seen yet: STRTAB_NONE for a stop word. */
+static uint32_t new_term(lexicon *lx, const char *w, size_t n, bool letters)
+{
+    /* One letter, numbers and stop words carry no topic. */
+    if (!letters || n < 2 || stopwords_has(lx->stop, w, n))
+        return STRTAB_NONE;
+    const sb_symbol *stem = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)w, (int)n);
+    if (stem == NULL)
+        return LEX_OOM;
+    uint32_t term = strtab_intern(&lx->terms, (const char *)stem,
+                                  (size_t)sb_stemmer_length(lx->stemmer),
+                                  (uint32_t)lx->terms.n, NULL);
+    return term == STRTAB_NONE ? LEX_OOM : term;
+}
+
+/*
+ * The term of the memory's stem id: terms are numbered in the order the
+ * document first uses them, as new_term() numbers them.
+ */
+static uint32_t term_of_stem(lexicon *lx, uint32_t id)
+{
+    if (id >= lx->nby_stem) {
+        size_t n = stem_memory_count(lx->memory) + 1024;
+        uint32_t *v = realloc(lx->by_stem, n * sizeof(*v));
+        if (v == NULL)
+            return LEX_OOM;
+        memset(v + lx->nby_stem, 0, (n - lx->nby_stem) * sizeof(*v));
+        lx->by_stem = v;
+        lx->nby_stem = n;
+    }
+    if (lx->by_stem[id] != 0)
+        return lx->by_stem[id] - 1;
+    size_t len;
+    const char *stem = stem_memory_stem(lx->memory, id, &len);
+    uint32_t term = strtab_intern(&lx->terms, stem, len, (uint32_t)lx->terms.n, NULL);
+    if (term == STRTAB_NONE)
+        return LEX_OOM;
+    lx->by_stem[id] = term + 1;
+    return term;
+}
+
+/*
+ * The term of a lower-cased word (zero-padded to WORDMAP_SHORT bytes when
+ * shorter), or STRTAB_NONE for a stop word: from the thread's memory when
+ * borrowing it, else each distinct word stemmed once per document.
+ */
 static uint32_t term_of(lexicon *lx, const char *w, size_t n, bool letters)
 {
-    uint32_t id = strtab_find(&lx->words, w, n);
-    if (id != STRTAB_NONE)
-        return lx->words.v[id].value;
-
-    uint32_t term = STRTAB_NONE;
-    /* One letter, numbers and stop words carry no topic. */
-    if (letters && n > 1 && !stopwords_has(lx->stop, w, n)) {
-        const sb_symbol *stem = sb_stemmer_stem(lx->stemmer, (const sb_symbol *)w,
-                                                (int)n);
-        if (stem == NULL)
+    if (lx->memory != NULL) {
+        uint32_t id = stem_memory_lookup(lx->memory, w, n, letters);
+        if (id == STEMS_NONE)
+            return STRTAB_NONE;
+        if (id == STEMS_OOM)
             return LEX_OOM;
-        term = strtab_intern(&lx->terms, (const char *)stem,
-                             (size_t)sb_stemmer_length(lx->stemmer),
-                             (uint32_t)lx->terms.n, NULL);
-        if (term == STRTAB_NONE)
-            return LEX_OOM;
+        if (id != STEMS_UNKNOWN)
+            return term_of_stem(lx, id);
     }
-    if (strtab_intern(&lx->words, w, n, term, NULL) == STRTAB_NONE)
+    const uint32_t *known = wordmap_find(&lx->words, w, n);
+    if (known != NULL)
+        return *known;
+    uint32_t term = new_term(lx, w, n, letters);
+    bool added;
+    uint32_t *slot = term == LEX_OOM ? NULL : wordmap_slot(&lx->words, w, n, &added);
+    if (slot == NULL)
         return LEX_OOM;
+    *slot = term;
     return term;
 }
 
@@ -207,6 +266,40 @@ static int push_token(tokens *out, token t)
     return 0;
 }
 
+/*
+ * ASCII bytes by what the tokenizer does with them.  ASCII_UPPER is 0x20,
+ * the bit that makes an upper-case letter lower case when set.
+ */
+enum {
+    ASCII_LETTER = 0x01,
+    ASCII_DIGIT = 0x02,
+    ASCII_JOINS = 0x04,     /* white space and '-': phrases go on across them */
+    ASCII_BREAKS = 0x08,    /* other punctuation and controls: phrases end */
+    ASCII_UPPER = 0x20,
+};
+
+#define B ASCII_BREAKS
+#define J ASCII_JOINS
+#define D ASCII_DIGIT
+#define L ASCII_LETTER
+#define U (ASCII_LETTER | ASCII_UPPER)
+/* ' is 0: it ends a word unless a letter follows, which is decided below. */
+static const unsigned char ASCII_KIND[256] = {
+    B, B, B, B, B, B, B, B, B, J, J, B, B, J, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    J, B, B, B, B, B, B, 0, B, B, B, B, B, J, B, B,
+    D, D, D, D, D, D, D, D, D, D, B, B, B, B, B, B,
+    B, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, B, B, B, B, B,
+    B, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, B, B, B, B, B,
+};
+#undef B
+#undef J
+#undef D
+#undef L
+#undef U
+
 int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 {
     bool gap = true;
@@ -214,12 +307,13 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 
     while (i < len) {
         int32_t cp;
-        int k = decode(text + i, len - i, &cp);
-        if (cp < 0x80 && !is_word_cp(cp)) {
-            gap |= cp != ' ' && cp != '-' && cp != '\t' && cp != '\n' && cp != '\r';
+        unsigned char kind = ASCII_KIND[(unsigned char)text[i]];
+        if (kind & (ASCII_JOINS | ASCII_BREAKS)) {
+            gap |= (kind & ASCII_BREAKS) != 0;
             i++;
             continue;
         }
+        int k = decode(text + i, len - i, &cp);
         if (!is_word_cp(cp)) {
             /* A hyphen keeps "open-source" one phrase; anything else breaks. */
             if (!is_space_cp(cp) && cp != '-')
@@ -230,14 +324,15 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
         /* A word: word characters, with ' or ’ allowed between letters. */
         char w[LEX_MAX_WORD];
         size_t start = i, n = 0;
+        memset(w, 0, WORDMAP_SHORT);
         bool fits = true, letters = false;
         while (i < len) {
             /* Plain ASCII letters and digits, the bulk of any text. */
-            char b = text[i];
-            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')) {
-                letters |= b > '9';
+            unsigned char b = (unsigned char)text[i];
+            if (ASCII_KIND[b] & (ASCII_LETTER | ASCII_DIGIT)) {
+                letters |= (ASCII_KIND[b] & ASCII_LETTER) != 0;
                 if (n < LEX_MAX_WORD)
-                    w[n++] = b <= 'Z' && b >= 'A' ? (char)(b + ('a' - 'A')) : b;
+                    w[n++] = (char)(b | (ASCII_KIND[b] & ASCII_UPPER));
                 else
                     fits = false;
                 i++;
@@ -271,15 +366,18 @@ int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out)
 }
 
 int lexicon_tokenize_sentences(lexicon *lx, const sentences *ss, tokens *out,
-                               size_t *first)
+                               size_t *first, stem_memories *memories)
 {
-    for (size_t i = 0; i < ss->n; i++) {
+    int rc = 0;
+    /* Borrowed for this call only: the document may outlive the plugin. */
+    lx->memory = memories ? stem_memory_mine(memories) : NULL;
+    for (size_t i = 0; rc == 0 && i < ss->n; i++) {
         first[i] = out->n;
-        if (lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, out) != 0)
-            return -ENOMEM;
+        rc = lexicon_tokenize(lx, sentence_text(ss, i), ss->v[i].len, out);
     }
     first[ss->n] = out->n;
-    return 0;
+    lx->memory = NULL;
+    return rc != 0 ? -ENOMEM : 0;
 }
 
 void tokens_free(tokens *t)

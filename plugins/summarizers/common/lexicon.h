@@ -41,9 +41,13 @@ int lexicon_check_language(const char *language, td_error *err);
  * What every text summarizer reads from its "language" and "stopwords"
  * options (TEXT_OPTIONS rows in its table), checked and loaded by init().
  */
+/* The stems each thread has found before (stems.h). */
+typedef struct stem_memories stem_memories;
+
 typedef struct text_options {
     char language[32];
     stopwords stop;
+    stem_memories *memories;
 } text_options;
 
 #define TEXT_OPTIONS                                                              \
@@ -80,10 +84,12 @@ void lexicon_free(lexicon *lx);
 int lexicon_tokenize(lexicon *lx, const char *text, size_t len, tokens *out);
 /*
  * The tokens of every sentence, appended to out: sentence i has tokens
- * first[i] to first[i + 1] (first holds ss->n + 1 entries).  0 or -ENOMEM.
+ * first[i] to first[i + 1] (first holds ss->n + 1 entries).  Words the
+ * calling thread met in earlier documents take their stems from
+ * memories (when not NULL) instead of the stemmer.  0 or -ENOMEM.
  */
 int lexicon_tokenize_sentences(lexicon *lx, const sentences *ss, tokens *out,
-                               size_t *first);
+                               size_t *first, stem_memories *memories);
 /* How many distinct terms (stems) were seen so far: ids are below this. */
 size_t lexicon_term_count(const lexicon *lx);
 /* The stem of a term (for tests and debugging). */

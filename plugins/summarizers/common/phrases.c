@@ -207,12 +207,33 @@ typedef struct ranked {
     uint32_t idx;
 } ranked;
 
-static int by_score_desc(const void *a, const void *b)
+/* Higher scores first, then earlier phrases. */
+static bool ranks_before(const ranked *x, const ranked *y)
 {
-    const ranked *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    return x->score != y->score ? x->score > y->score : x->idx < y->idx;
+}
+
+static void sift_down(ranked *heap, size_t n, size_t i)
+{
+    ranked x = heap[i];
+    for (size_t k; (k = 2 * i + 1) < n; i = k) {
+        if (k + 1 < n && ranks_before(&heap[k + 1], &heap[k]))
+            k++;
+        if (!ranks_before(&heap[k], &x))
+            break;
+        heap[i] = heap[k];
+    }
+    heap[i] = x;
+}
+
+/* The best of a heap of n, taken out: picking stops after a few, so only
+ * those few are ever put in order. */
+static ranked pop_best(ranked *heap, size_t *n)
+{
+    ranked top = heap[0];
+    heap[0] = heap[--*n];
+    sift_down(heap, *n, 0);
+    return top;
 }
 
 /* For each phrase, the count of the most frequent longer candidate holding it. */
@@ -245,17 +266,19 @@ long phrases_pick(const phrases *pt, const double *score, size_t max,
     for (size_t i = 0; i < pt->n; i++)
         if (score[i] > 0)
             cand[nc++] = (ranked){ score[i], (uint32_t)i };
-    qsort(cand, nc, sizeof(*cand), by_score_desc);
     longest_cover(pt, cand, nc, cover);
-    for (size_t c = 0; c < nc && np < max; c++) {
-        const phrase *p = &pt->v[cand[c].idx];
-        if (cover[cand[c].idx] > 0 && (uint64_t)cover[cand[c].idx] * 2 >= p->count)
+    for (size_t i = nc / 2; i-- > 0;)
+        sift_down(cand, nc, i);
+    while (nc > 0 && np < max) {
+        uint32_t idx = pop_best(cand, &nc).idx;
+        const phrase *p = &pt->v[idx];
+        if (cover[idx] > 0 && (uint64_t)cover[idx] * 2 >= p->count)
             continue;
         bool overlaps = false;
         for (size_t k = 0; k < np && !overlaps; k++)
             overlaps = part_of(p, &pt->v[picked[k]]) || part_of(&pt->v[picked[k]], p);
         if (!overlaps)
-            picked[np++] = cand[c].idx;
+            picked[np++] = idx;
     }
     free(cand);
     free(cover);

@@ -144,6 +144,14 @@ static int close_open(splitter *sp)
     return rc;
 }
 
+/* What split_piece() looks for in a byte: white space, or what may start
+ * a sentence-ending mark ('.', '?', '!', the first byte of '…'). */
+enum { BYTE_SPACE = 1, BYTE_MARK = 2 };
+static const unsigned char BYTE_KIND[256] = {
+    [' '] = BYTE_SPACE, ['\t'] = BYTE_SPACE, ['\n'] = BYTE_SPACE, ['\r'] = BYTE_SPACE,
+    ['.'] = BYTE_MARK, ['?'] = BYTE_MARK, ['!'] = BYTE_MARK, [0xe2] = BYTE_MARK,
+};
+
 /*
  * Splits the piece just appended at its sentence ends, counting words
  * (runs of bytes other than ASCII white space) on the way.
@@ -152,14 +160,14 @@ static int split_piece(splitter *sp, const piece *p)
 {
     const char *t = sp->out->text.data;
     size_t end = p->off + p->len, words = sp->words;
-    bool after_space = true;
+    unsigned after_space = 1;
     for (size_t i = p->off; i < end; i++) {
         char ch = t[i];
-        bool space = is_space(ch);
-        words += after_space && !space;
+        unsigned kind = BYTE_KIND[(unsigned char)ch], space = kind & BYTE_SPACE;
+        /* Without branches: where words start is as good as random. */
+        words += after_space & (space ^ 1);
         after_space = space;
-        /* Most bytes are no mark: test the cheap way first. */
-        if (ch != '.' && ch != '?' && ch != '!' && ch != '\xe2')
+        if (kind != BYTE_MARK)
             continue;
         size_t m = end_mark_len(t + i, end - i);
         if (m == 0)

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* Words are short: XXH3 inlined for them costs a few cycles, a call more. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* A slot holds the high half of the hash beside id + 1 (0: free), so that
