@@ -172,6 +172,7 @@ int indexer_submit(indexer *ix, index_job *job)
     else
         ix->head = job;
     ix->tail = job;
+    ix->received++;
     pthread_cond_signal(&ix->work);
     while (!job->done)
         pthread_cond_wait(&ix->done, &ix->lock);

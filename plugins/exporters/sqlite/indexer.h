@@ -34,6 +34,7 @@ typedef struct indexer {
     pthread_cond_t done;        /* a batch finished */
     index_job *head, *tail;     /* waiting, in the order they came */
     bool running, stopping;
+    unsigned long long received;    /* jobs queued so far */
     pthread_t thread;
     /* The indexer thread's alone. */
     store store;

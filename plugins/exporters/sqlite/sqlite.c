@@ -16,7 +16,7 @@
  *
  * store.c has the tables and the rows; indexer.c the thread that writes.
  */
-#include "indexer.h"
+#include "sqlite.h"
 
 #include <stdlib.h>
 
@@ -29,11 +29,6 @@ static const td_option options[] = {
       "sync every commit to disk (synchronous=FULL); no: NORMAL, faster" },
     { NULL, 0, NULL, NULL },
 };
-
-typedef struct sqlite_state {
-    const char *database;       /* owned by the options, which outlive us */
-    indexer ix;
-} sqlite_state;
 
 static int init(void **state, const td_options *opts, td_error *err)
 {
