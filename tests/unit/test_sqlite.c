@@ -3,6 +3,7 @@
 #include "sample_docs.h"
 
 #include "internal.h"
+#include "../../plugins/exporters/sqlite/sqlite.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -149,13 +150,20 @@ typedef struct shared {
     void *state;
 } shared;
 
-static shared start_plugin(void)
+static shared start_plugin_with(const char *key, const char *value)
 {
     shared sh = { td_plugin_entry(), NULL, NULL };
     td_error err = { "" };
     sh.opts = td__options_new(sh.p->options, ".", ".");
+    if (key != NULL)
+        td__options_set(sh.opts, key, value, NULL, 0);
     assert_int_equal(sh.p->init(&sh.state, sh.opts, &err), 0);
     return sh;
+}
+
+static shared start_plugin(void)
+{
+    return start_plugin_with(NULL, NULL);
 }
 
 static void stop_plugin(shared *sh)
@@ -292,6 +300,197 @@ static void database_option_names_the_file(void **state)
     td_doc_free(doc);
 }
 
+/* ---- group commit ------------------------------------------------------- */
+
+/* One document of one worker thread, run on the shared plugin state. */
+typedef struct worker_doc {
+    const fixture *f;
+    const shared *sh;
+    td_doc *doc;
+    int rc;
+    td_error err;
+} worker_doc;
+
+static void *run_one(void *arg)
+{
+    worker_doc *w = arg;
+    w->rc = run_shared(w->sh, w->f, w->doc, &w->err);
+    return NULL;
+}
+
+/* Whether the indexer has received `received` jobs and `waiting` of them
+ * are queued, not yet taken. */
+static bool indexer_at(indexer *ix, unsigned long long received, size_t waiting)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&ix->lock);
+    for (index_job *j = ix->head; j != NULL; j = j->next)
+        n++;
+    bool at = ix->received == received && n == waiting;
+    pthread_mutex_unlock(&ix->lock);
+    return at;
+}
+
+static td_doc *talk(const char *name, const char *words)
+{
+    td_doc *doc = th_doc(name, words);
+    td_doc_add_segment(doc, 0, 2000, TD_NO_SPEAKER, TD_SEG_SPEECH, words, TD_NTS);
+    td_doc_add_segment(doc, 2000, 4000, TD_NO_SPEAKER, TD_SEG_SPEECH, "and more", TD_NTS);
+    return doc;
+}
+
+/*
+ * Holds the write lock from another connection while n documents are
+ * handed to the exporter: the indexer waits on the first, the others queue
+ * behind it; then lets go and waits for all of them.
+ */
+static void run_queued(const fixture *f, const shared *sh, worker_doc *w, size_t n,
+                       const char *then_sql)
+{
+    sqlite3 *db;
+    pthread_t t[8];
+    indexer *ix = &((sqlite_state *)sh->state)->ix;
+    unsigned long long before = ix->received;
+    assert_true(n <= 8);
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    for (size_t i = 0; i < n; i++) {
+        w[i] = (worker_doc){ f, sh, w[i].doc, -1, { "" } };
+        assert_int_equal(pthread_create(&t[i], NULL, run_one, &w[i]), 0);
+        /* In order: the first is taken and waits for the lock, the others
+         * queue behind it. */
+        while (!indexer_at(ix, before + i + 1, i))
+            usleep(1000);
+    }
+    usleep(20000);          /* the first is in BEGIN, waiting for the lock */
+    assert_int_equal(sqlite3_exec(db, then_sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    for (size_t i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+}
+
+static void documents_waiting_are_committed_together(void **state)
+{
+    fixture *f = *state;
+    shared sh = start_plugin();
+    sqlite_state *st = sh.state;
+    td_error err = { "" };
+    td_doc *first = sd_workshop();
+    assert_int_equal(run_shared(&sh, f, first, &err), 0);
+    assert_int_equal(st->ix.commits, 1);
+
+    worker_doc w[6];
+    w[0].doc = talk("a.txt", "alpha");
+    w[1].doc = talk("b.txt", "bravo");
+    w[2].doc = talk("c.txt", "charlie");
+    w[3].doc = talk("workshop.txt", "kayaks instead");    /* reprocessed */
+    w[4].doc = talk("d.txt", "delta");
+    w[5].doc = talk("b.txt", "bravo again");              /* twice in one batch */
+    run_queued(f, &sh, w, 6, "ROLLBACK");
+    for (int i = 0; i < 6; i++) {
+        if (w[i].rc != 0)
+            fail_msg("%s: %s", td_doc_source_name(w[i].doc), w[i].err.message);
+        td_doc_free(w[i].doc);
+    }
+    /* The first alone, the five that waited behind it in one transaction. */
+    assert_int_equal(st->ix.commits, 3);
+    assert_int_equal(st->ix.batched, 5);
+    stop_plugin(&sh);
+
+    assert_string_equal(query1(f, "SELECT group_concat(source, ',') FROM "
+                                  "(SELECT source FROM documents ORDER BY source)"),
+                        "a.txt,b.txt,c.txt,d.txt,workshop.txt");
+    assert_string_equal(query1(f, "SELECT count(*) FROM segments"), "10");
+    assert_string_equal(query1(f, "SELECT group_concat(d.source) FROM segments_fts JOIN "
+                                  "segments s ON s.id = segments_fts.rowid JOIN documents d "
+                                  "ON d.id = s.doc WHERE segments_fts MATCH 'charlie OR delta "
+                                  "OR kayaks'"), "c.txt,workshop.txt,d.txt");
+    /* The later b.txt replaced the earlier one of the same batch. */
+    assert_string_equal(query1(f, "SELECT group_concat(s.text, '|') FROM segments s JOIN "
+                                  "documents d ON d.id = s.doc WHERE d.source = 'b.txt'"),
+                        "bravo again|and more");
+    assert_string_equal(query1(f, "SELECT count(*) FROM segments_fts WHERE segments_fts "
+                                  "MATCH 'workshop OR birdhouse'"), "0");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO segments_fts(segments_fts, rank) "
+                                      "VALUES ('integrity-check', 1)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    td_doc_free(first);
+}
+
+static void failing_batch_fails_its_documents(void **state)
+{
+    fixture *f = *state;
+    shared sh = start_plugin_with("busy_timeout", "5000");
+    td_error err = { "" };
+    td_doc *first = sd_workshop();
+    assert_int_equal(run_shared(&sh, f, first, &err), 0);
+
+    /* One document the database refuses: the others of its batch go in,
+     * it alone fails, with the database's reason. */
+    worker_doc w[4];
+    w[0].doc = talk("a.txt", "alpha");
+    w[1].doc = talk("bad.txt", "refused");
+    w[2].doc = talk("c.txt", "charlie");
+    w[3].doc = talk("d.txt", "delta");
+    run_queued(f, &sh, w, 4,
+               "CREATE TRIGGER refuse BEFORE INSERT ON documents WHEN NEW.source = "
+               "'bad.txt' BEGIN SELECT RAISE(ABORT, 'bad.txt refused by a test trigger'); "
+               "END; COMMIT");
+    for (int i = 0; i < 4; i++) {
+        if (i == 1)
+            continue;
+        if (w[i].rc != 0)
+            fail_msg("%s: %s", td_doc_source_name(w[i].doc), w[i].err.message);
+    }
+    assert_int_equal(w[1].rc, -1);
+    assert_string_equal(w[1].err.message,
+                        "cannot add the document: bad.txt refused by a test trigger");
+    assert_string_equal(query1(f, "SELECT group_concat(source, ',') FROM "
+                                  "(SELECT source FROM documents ORDER BY source)"),
+                        "a.txt,c.txt,d.txt,workshop.txt");
+    assert_string_equal(query1(f, "SELECT count(*) FROM segments_fts WHERE segments_fts "
+                                  "MATCH 'refused'"), "0");
+    for (int i = 0; i < 4; i++)
+        td_doc_free(w[i].doc);
+
+    stop_plugin(&sh);
+
+    /* The lock held past the busy timeout: every document waiting fails
+     * with the cause, and nothing of them is written. */
+    sh = start_plugin_with("busy_timeout", "200");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "late%d.txt", i);
+        w[i] = (worker_doc){ f, &sh, talk(name, "late"), -1, { "" } };
+        assert_int_equal(pthread_create(&t[i], NULL, run_one, &w[i]), 0);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(w[i].rc, -1);
+        assert_string_equal(w[i].err.message, "cannot start a transaction: database is locked");
+        td_doc_free(w[i].doc);
+    }
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    assert_string_equal(query1(f, "SELECT count(*) FROM documents WHERE source LIKE 'late%'"),
+                        "0");
+    /* And once the lock is free, documents go in again. */
+    td_doc *again = talk("late0.txt", "late");
+    assert_int_equal(run_shared(&sh, f, again, &err), 0);
+    assert_string_equal(query1(f, "SELECT count(*) FROM documents WHERE source LIKE 'late%'"),
+                        "1");
+    td_doc_free(again);
+    td_doc_free(first);
+    stop_plugin(&sh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +501,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(locked_database_waits_then_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(database_option_names_the_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(documents_waiting_are_committed_together, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(failing_batch_fails_its_documents, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
