@@ -2,6 +2,7 @@
 real binary: ranking, snippets, speaker filter, JSON, bad queries."""
 import json
 import shutil
+import subprocess
 import sqlite3
 
 import pytest
@@ -181,3 +182,59 @@ def test_caption_seeds_are_searchable(tmp_path):
     assert len(hits) >= 3
     assert {h.split()[0] for h in hits} == {f.name for f in files}
     assert all("**data talks**" in h.lower() for h in hits)
+
+
+def test_daemon_burst_all_searchable_before_done(daemon):
+    """Files dropped at once are indexed in shared transactions; each is
+    searchable by the time its transcript.done is out."""
+    d = daemon(pipeline={"cleaners": "normalize", "exporters": "json sqlite"},
+               conf_extra="[sqlite]\nfsync = no\n")
+    d.start()
+    caption = (FIXTURES / "captions" / "titled.txt").read_text()
+    names = [f"b{i:02d}.txt" for i in range(24)]
+    for i, n in enumerate(names):
+        d.drop(n, caption.replace("pine", f"burst{i}"))
+    db = d.outbox / "transcripts.db"
+    for i, n in enumerate(names):
+        t, ev = d.finished(n)
+        assert t == "transcript.done", ev
+        r = search(db, f"burst{i}", check_rc=0)
+        assert r.stdout.startswith(f"{n} [0:00:05] **burst{i}** boards")
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (24,)
+    con.execute("INSERT INTO segments_fts(segments_fts, rank) VALUES ('integrity-check', 1)")
+    assert d.stop() == 0
+
+
+def test_full_index_disk_fails_the_documents_with_the_cause(daemon, tmp_path):
+    """The index on a 256 KiB tmpfs: documents that do not fit fail with
+    SQLite's reason, the daemon keeps going, and with room again files are
+    indexed."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tdidx", str(disk)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs (needs root): {r.stderr.strip()}")
+    try:
+        d = daemon(pipeline={"cleaners": "normalize", "exporters": "json sqlite"},
+                   conf_extra=f"[sqlite]\ndatabase = {disk}/t.db\nfsync = no\n")
+        d.start()
+        big = "".join(f"{i // 3600}:{i // 60 % 60:02d}:{i % 60:02d} word{i} of a long talk\n"
+                      for i in range(8000))
+        for n in ("big1.txt", "big2.txt"):
+            d.drop(n, big)
+        for n in ("big1.txt", "big2.txt"):
+            t, ev = d.finished(n)
+            assert t == "transcript.failed", ev
+            assert ev["stage"] == "export", ev
+            assert "database or disk is full" in ev["error"], ev
+            assert not (d.outbox / n.replace(".txt", ".json")).exists()
+        d.drop("small.txt", (FIXTURES / "captions" / "titled.txt").read_text())
+        t, ev = d.finished("small.txt")
+        assert t == "transcript.done", ev
+        assert search(disk / "t.db", "birdhouse", check_rc=0).stdout.startswith("small.txt")
+        assert search(disk / "t.db", "word7999", check_rc=1).stdout == ""
+        assert d.stop() == 0
+    finally:
+        subprocess.run(["umount", str(disk)])
