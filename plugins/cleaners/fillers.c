@@ -12,10 +12,11 @@
  * words that carry meaning (like, you know) stay unless listed in words
  * or discourse.
  */
+#include "common/space_bits.h"
+
 #include <transcriptd/transcriptd.h>
 
 #include <ctype.h>
-#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,32 +242,6 @@ static token tokenize(const char *s, size_t len)
     return (token){ s, s + lead, s + end, (uint16_t)lead, (uint16_t)(len - end),
                     (uint32_t)n, (uint32_t)(unsigned char)lower(s[lead]) | (uint32_t)n << 8,
                     false };
-}
-
-/*
- * Bit i set when s[i] is a space, for the n <= 64 bytes at s: eight bytes
- * at a time, a space made a zero byte and the zero bytes' high bits
- * gathered by a multiply.  Words then come from the bits without a branch
- * per byte.
- */
-static uint64_t space_bits(const char *s, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t bits = 0;
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t x = 0;
-        if (n - i >= 8) {
-            memcpy(&x, s + i, 8);
-            x = le64toh(x);
-        } else {
-            for (size_t k = 0; k < n - i; k++)
-                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        }
-        x ^= ones * ' ';
-        uint64_t zero = ~(((x & ~highs) + ~highs) | x) & highs;
-        bits |= ((zero >> 7) * 0x0102040810204080u) >> 56 << i;
-    }
-    return bits;
 }
 
 static bool same_core(const token *a, const token *b)

@@ -1,10 +1,10 @@
 /*
  * words.c - caption lines to words, and lines YouTube showed again merged.
  */
+#include "../common/space_bits.h"
 #include "sentences.h"
 
 #include <ctype.h>
-#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,32 +40,6 @@ static void *reserve(void *v, size_t *cap, size_t used, size_t n, size_t size, i
     }
     *cap = c;
     return nv;
-}
-
-/*
- * Bit i set when s[i] is a space, for the n <= 64 bytes at s: eight bytes
- * at a time, a space made a zero byte and the zero bytes' high bits
- * gathered by a multiply.  Words then come from the bits without a branch
- * per byte.
- */
-static uint64_t space_bits(const char *s, size_t n)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t bits = 0;
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t x = 0;
-        if (n - i >= 8) {
-            memcpy(&x, s + i, 8);
-            x = le64toh(x);
-        } else {
-            for (size_t k = 0; k < n - i; k++)
-                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        }
-        x ^= ones * ' ';
-        uint64_t zero = ~(((x & ~highs) + ~highs) | x) & highs;
-        bits |= ((zero >> 7) * 0x0102040810204080u) >> 56 << i;
-    }
-    return bits;
 }
 
 static bool same_word(const word *a, const word *b)
