@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,17 +227,23 @@ bool spool_wanted_name(const char *name)
     return name[0] != '\0' && name[0] != '.';
 }
 
-/* Whether inbox/name is one of the daemon's own folders (done = inbox/done). */
-static bool own_folder(const config *c, const struct stat *st)
+/*
+ * Whether the folder at path is one of the daemon's own (done =
+ * inbox/done) or holds one (outbox = inbox/out/docs): never claimed.
+ */
+static bool own_folder(const config *c, const char *path)
 {
     const char *dirs[] = { c->work, c->done, c->failed, c->outbox, c->state };
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-        struct stat o;
-        if (dirs[i] != NULL && stat(dirs[i], &o) == 0 &&
-            o.st_dev == st->st_dev && o.st_ino == st->st_ino)
-            return true;
-    }
-    return false;
+    char dir[PATH_MAX], own[PATH_MAX];
+    bool found = false;
+
+    if (realpath(path, dir) == NULL)
+        return false;
+    size_t n = strlen(dir);
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++)
+        found = dirs[i] != NULL && realpath(dirs[i], own) != NULL &&
+                strncmp(own, dir, n) == 0 && (own[n] == '\0' || own[n] == '/');
+    return found;
 }
 
 int spool_claim(const config *c, const char *name)
@@ -254,7 +261,7 @@ int spool_claim(const config *c, const char *name)
      * refused in failed/ by the job (a rename moves the entry itself: it
      * follows no link and opens nothing).  A mount point cannot be renamed
      * (EBUSY, EXDEV) and stays, with a warning. */
-    if (S_ISDIR(st.st_mode) && own_folder(c, &st))
+    if (S_ISDIR(st.st_mode) && own_folder(c, from))
         return -EINVAL;
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
         if (errno != EINVAL)

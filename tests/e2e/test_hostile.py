@@ -259,12 +259,11 @@ def test_directory_found_at_start_is_refused(daemon):
 
 
 def test_own_folders_inside_the_drop_folder_are_left_alone(daemon):
-    """done/ and failed/ may be configured inside the drop folder: they are
-    the daemon's, not input."""
+    """done/ and failed/ may be configured inside the drop folder, or in a
+    folder there: they are the daemon's, not input."""
     d = daemon()
     text = d.conf.read_text()
-    for key in ("done", "failed"):
-        inside = d.inbox / key
+    for key, inside in (("done", d.inbox / "done"), ("failed", d.inbox / "bad" / "files")):
         text = text.replace(f"{key} = {getattr(d, key)}", f"{key} = {inside}")
         setattr(d, key, inside)
     d.conf.write_text(text)
@@ -276,7 +275,7 @@ def test_own_folders_inside_the_drop_folder_are_left_alone(daemon):
     d.start()       # the scan at start meets them too
     still_running(d, "restart")
     assert d.done.is_dir() and d.failed.is_dir()
-    assert not [e for t, e in d.events() if e.get("source") in ("done", "failed")]
+    assert not [e for t, e in d.events() if e.get("source") in ("done", "bad")]
     assert sorted(os.listdir(d.done)) == ["good-after.txt", "good-restart.txt"]
     assert d.stop() == 0
 
