@@ -429,11 +429,19 @@ static void take_word(const config *c, scratch *sc, const char *w, size_t n)
         drop_repeat(c, sc);
 }
 
-/*
- * One pass over the words of text: out holds the words kept.  The starts
- * and ends of words are the bits where a space follows a non-space or the
- * other way round; they alternate, so each second one ends a word.
- */
+typedef struct taking {
+    const config *c;
+    scratch *sc;
+    const char *text;
+} taking;
+
+static void took_word(void *ctx, size_t start, size_t end)
+{
+    const taking *t = ctx;
+    take_word(t->c, t->sc, t->text + start, end - start);
+}
+
+/* One pass over the words of text: out holds the words kept. */
 static int clean_words(const config *c, scratch *sc, const char *text, size_t len)
 {
     sc->nout = 0;
@@ -449,28 +457,7 @@ static int clean_words(const config *c, scratch *sc, const char *text, size_t le
         sc->out = out;
         sc->cap = cap;
     }
-    size_t start = SIZE_MAX;            /* of a word not ended yet */
-    uint64_t space_before = 1;
-    for (size_t base = 0; base < len; base += 64) {
-        size_t n = len - base < 64 ? len - base : 64;
-        uint64_t sp = space_bits(text + base, n);
-        if (n < 64)
-            sp |= ~(uint64_t)0 << n;    /* past the end: as good as a space */
-        uint64_t before = sp << 1 | space_before;
-        uint64_t edges = (~sp & before) | (sp & ~before);
-        space_before = sp >> 63;
-        for (; edges != 0; edges &= edges - 1) {
-            size_t at = base + (size_t)__builtin_ctzll(edges);
-            if (start == SIZE_MAX) {
-                start = at;
-            } else {
-                take_word(c, sc, text + start, at - start);
-                start = SIZE_MAX;
-            }
-        }
-    }
-    if (start != SIZE_MAX)
-        take_word(c, sc, text + start, len - start);
+    space_words(text, len, took_word, &(taking){ c, sc, text });
     if (c->ndiscourse > 0)
         drop_discourse(c, sc, true);
     return 0;

@@ -125,38 +125,25 @@ static inline void add_word(work *wk, line *ln, const char *t, size_t i, size_t 
         ln->last_end = wk->nw - 1;
 }
 
-/*
- * Appends the words of t[0..len), the text of line ln.  The starts and
- * ends of words are the bits where a space follows a non-space or the
- * other way round; they alternate, so each second one ends a word.
- */
+typedef struct adding {
+    work *wk;
+    line *ln;
+    const char *t;
+} adding;
+
+static void added_word(void *ctx, size_t start, size_t end)
+{
+    const adding *a = ctx;
+    add_word(a->wk, a->ln, a->t, start, end);
+}
+
+/* Appends the words of t[0..len), the text of line ln. */
 static void add_words(work *wk, line *ln, const char *t, size_t len)
 {
     wk->w = reserve(wk->w, &wk->capw, wk->nw, len / 2 + 1, sizeof(word), &wk->rc);
     if (wk->rc != 0)
         return;
-    size_t start = SIZE_MAX;            /* of a word not ended yet */
-    uint64_t space_before = 1;
-    for (size_t base = 0; base < len; base += 64) {
-        size_t n = len - base < 64 ? len - base : 64;
-        uint64_t sp = space_bits(t + base, n);
-        if (n < 64)
-            sp |= ~(uint64_t)0 << n;    /* past the end: as good as a space */
-        uint64_t before = sp << 1 | space_before;
-        uint64_t edges = (~sp & before) | (sp & ~before);
-        space_before = sp >> 63;
-        for (; edges != 0; edges &= edges - 1) {
-            size_t at = base + (size_t)__builtin_ctzll(edges);
-            if (start == SIZE_MAX) {
-                start = at;
-            } else {
-                add_word(wk, ln, t, start, at);
-                start = SIZE_MAX;
-            }
-        }
-    }
-    if (start != SIZE_MAX)
-        add_word(wk, ln, t, start, len);
+    space_words(t, len, added_word, &(adding){ wk, ln, t });
 }
 
 void add_line(work *wk, const td_doc *doc, size_t seg)
