@@ -143,8 +143,8 @@ static void nfc_pieces_every_code_point(void **state)
     (void)state;
     enum { CHUNK = 200000 };
     td_buf texts[64] = { TD_BUF_INIT };
-    const char *ptrs[64];
-    size_t lens[64], n = 0;
+    const char *ptrs[64] = { NULL };
+    size_t lens[64] = { 0 }, n = 0;
     for (int32_t cp = 1; cp <= 0x10FFFF; cp++) {
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
